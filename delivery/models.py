@@ -1,0 +1,129 @@
+"""One association's residents, groups, notices and per-recipient deliveries (tenant schema).
+
+No model here points at a public-schema table: an association's schema stands on its own, so
+it can be dumped and restored alone and flushing public tables never cascades into it.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Group(models.Model):
+    """A group inside the association: 班, 隣組, 役員, 子ども会, PTA …"""
+
+    name = models.CharField(_("グループ名"), max_length=50, unique=True)
+    # Residents may put themselves in or out of this group; staff manage the others.
+    self_selectable = models.BooleanField(_("登録者が自分で選べる"), default=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscriber(models.Model):
+    """A resident who receives notices. Staff see the display name, never the address."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("確認待ち")
+        ACTIVE = "active", _("登録済み")
+        UNSUBSCRIBED = "unsubscribed", _("解除済み")
+
+    display_name = models.CharField(_("表示名"), max_length=50)
+    # The address, encrypted with the key named by email_key_id (delivery.address_crypto).
+    email_ciphertext = models.TextField()
+    email_key_id = models.CharField(max_length=16)
+    # Keyed hash of the normalised address: finds a subscriber without decrypting any row.
+    email_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    groups = models.ManyToManyField(Group, blank=True, related_name="subscribers")
+    # Changes whenever a confirmation link is issued and is cleared by confirming, which makes
+    # every confirmation link single-use.
+    confirm_nonce = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Notice(models.Model):
+    """A circular (お知らせ) written by staff for everyone or for some groups."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("配信中")
+        SENT = "sent", _("配信済み")
+
+    subject = models.CharField(_("件名"), max_length=150)
+    body = models.TextField(_("本文"))
+    to_everyone = models.BooleanField(_("全員に送る"), default=False)
+    groups = models.ManyToManyField(Group, blank=True, related_name="notices")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENDING)
+    # The author lives in the public schema; a name and id (no foreign key) keep the schema
+    # self-contained.
+    author_id = models.BigIntegerField(null=True)
+    author_name = models.CharField(max_length=254, blank=True)
+    recipient_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Delivery(models.Model):
+    """One mail to one subscriber: a notice, or a confirmation or welcome message.
+
+    The row is written before anything is queued, and a worker claims it with a conditional
+    update (queued → sending), so a message the broker delivers twice mails nobody twice.
+    """
+
+    class Kind(models.TextChoices):
+        NOTICE = "notice", _("お知らせ")
+        CONFIRM = "confirm", _("登録確認")
+        WELCOME = "welcome", _("登録完了")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("送信待ち")
+        SENDING = "sending", _("送信中")
+        SENT = "sent", _("送信済み")
+        FAILED = "failed", _("送信失敗")
+        CANCELLED = "cancelled", _("取り消し")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    notice = models.ForeignKey(
+        Notice, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # Fixed when the row is written, so a retried send carries the same Message-ID.
+    message_id = models.CharField(max_length=200)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A short reason from the mail server; never contains the address.
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "subscriber"],
+                condition=Q(kind="notice"),
+                name="one_delivery_per_notice_and_subscriber",
+            )
+        ]
+        indexes = [models.Index(fields=["notice", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}: {self.status}"

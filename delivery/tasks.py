@@ -1,0 +1,11 @@
+"""Background jobs of the delivery app. The job middleware sets the schema before each runs."""
+
+import dramatiq
+
+from delivery.services import outbound
+
+
+@dramatiq.actor(max_retries=8, min_backoff=5_000, max_backoff=600_000)
+def deliveries_send(delivery_ids: list[int]) -> None:
+    """Send these deliveries; safe to run twice (rows are claimed by a conditional update)."""
+    outbound.deliveries_send(delivery_ids=delivery_ids)

@@ -1,0 +1,14 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from tenants.services import platform_bootstrap
+
+
+class Command(BaseCommand):
+    help = "Migrate the public schema, create the platform's rows, migrate every association."
+
+    def handle(self, *args: object, **options: object) -> None:
+        verbosity = int(options.get("verbosity", 1))  # type: ignore[call-overload]
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
+        platform_bootstrap()
+        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity)

@@ -1,0 +1,259 @@
+"""Kairan's settings, read once from the environment (README: "Configuration").
+
+Development (the default) works with nothing set: PostgreSQL and Redis start embedded under
+the state folder, and keys are generated there. `KAIRAN_ENV=production` turns every secret
+into a required variable and turns on the HTTPS-only cookie and header settings.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from kairan import embedded
+from kairan.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_optional,
+    env_str,
+)
+
+ROOT_DIR = Path(__file__).resolve().parents[2]
+KAIRAN_ENV = env_choice("KAIRAN_ENV", "development", ("development", "production"))
+PRODUCTION = KAIRAN_ENV == "production"
+STATE_DIR = Path(env_str("KAIRAN_STATE_DIR", str(ROOT_DIR / ".kairan"))).resolve()
+
+_dev_secrets = {} if PRODUCTION else embedded.development_secrets(STATE_DIR)
+
+
+def _secret(name: str) -> str:
+    """A secret from the environment; in development a generated one when unset."""
+    if PRODUCTION:
+        return env_str(name)
+    return env_str(name, _dev_secrets[name])
+
+
+SECRET_KEY = _secret("SECRET_KEY")
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+
+# --- Hosts and URLs --------------------------------------------------------------------------
+# The public site lives on BASE_DOMAIN; association <slug> lives on <slug>.BASE_DOMAIN.
+# "localhost" works in browsers without any DNS set-up: *.localhost resolves to loopback.
+BASE_DOMAIN = env_str("BASE_DOMAIN", "localhost").lower()
+SITE_SCHEME = env_choice("SITE_SCHEME", "https" if PRODUCTION else "http", ("http", "https"))
+SITE_PORT = env_int("SITE_PORT", 0 if PRODUCTION else 8000)
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env_list("EXTRA_ALLOWED_HOSTS", [])]
+_origin_port = f":{SITE_PORT}" if SITE_PORT else ""
+CSRF_TRUSTED_ORIGINS = [
+    f"{SITE_SCHEME}://{BASE_DOMAIN}{_origin_port}",
+    f"{SITE_SCHEME}://*.{BASE_DOMAIN}{_origin_port}",
+]
+
+# --- Mail -----------------------------------------------------------------------------------
+# Join, reply and bounce addresses and Message-IDs live on MAIL_DOMAIN.
+MAIL_DOMAIN = env_str("MAIL_DOMAIN", f"mail.{BASE_DOMAIN}").lower()
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Kairan <noreply@{MAIL_DOMAIN}>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("SMTP_PORT", 2525)
+EMAIL_HOST_USER = env_str("SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("SMTP_SSL", False)
+EMAIL_TIMEOUT = env_int("SMTP_TIMEOUT", 20, minimum=1)
+EMAIL_USE_LOCALTIME = True  # Date: headers in Japan time
+# Development's local SMTP listener keeps every message here, readable at /dev/mail/.
+MAIL_CATCHER_DIR = None if PRODUCTION else STATE_DIR / "mail"
+
+# --- Residents' addresses ---------------------------------------------------------------------
+# "id:fernet-key" pairs, comma-separated, the first one encrypts; older ones still decrypt.
+ADDRESS_KEYS = _secret("ADDRESS_KEYS")
+# Key of the blind index (HMAC) used to find an address without decrypting every row.
+ADDRESS_HASH_KEY = _secret("ADDRESS_HASH_KEY")
+# Days a confirmation link stays valid.
+CONFIRM_LINK_DAYS = env_int("CONFIRM_LINK_DAYS", 7, minimum=1)
+
+# --- Database, broker, cache ----------------------------------------------------------------
+_database_url = env_optional("DATABASE_URL")
+if _database_url:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _database_url, engine="django_tenants.postgresql_backend", conn_max_age=60
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django_tenants.postgresql_backend",
+            **embedded.postgres_ensure(STATE_DIR),
+            "CONN_MAX_AGE": 60,
+        }
+    }
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_optional("REDIS_URL") or embedded.redis_ensure(STATE_DIR)
+# Separate namespaces keep two deployments (or the tests and the demo) on one Redis apart.
+DRAMATIQ_NAMESPACE = env_str("DRAMATIQ_NAMESPACE", "kairan")
+WORKER_PROCESSES = env_int("WORKER_PROCESSES", 2, minimum=1)
+WORKER_THREADS = env_int("WORKER_THREADS", 8, minimum=1)
+# Recipients per delivery job: one SMTP connection and one claim query serve a whole batch.
+DELIVERY_BATCH_SIZE = env_int("DELIVERY_BATCH_SIZE", 100, minimum=1)
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": DRAMATIQ_NAMESPACE,
+        # Keys carry the schema, so one association's entries never answer another's.
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+    },
+    # Host name → association, per process: saves a query on every request.
+    "tenant_lookup": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": env_float("TENANT_CACHE_SECONDS", 60.0),
+    },
+}
+
+# --- Applications -----------------------------------------------------------------------------
+SHARED_APPS = [
+    "django_tenants",  # routes each request to its association's schema
+    "kairan",  # site-wide commands: setup, demo, worker, mail listener
+    "tenants",  # associations, domains, user accounts and memberships
+    "django.contrib.contenttypes",  # needed by auth and admin in the public schema
+    "django.contrib.auth",  # staff and city accounts are site-wide
+    "django.contrib.sessions",  # one session table; cookies stay host-only
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",  # the operator's console
+    "django.contrib.sites",  # allauth builds links from the site
+    "allauth",  # accounts with verified email
+    "allauth.account",
+    "allauth.mfa",  # TOTP and WebAuthn for owners and city staff
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",  # content types of the association's own models
+    "delivery",  # subscribers, groups, notices and deliveries of one association
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Association"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# New associations are cloned from this schema, which `migrate_schemas` keeps migrated
+# because it has an Association row of its own (tenants.services.platform_bootstrap).
+TENANT_BASE_SCHEMA = "tenant_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+ROOT_URLCONF = "kairan.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "kairan.urls_public"
+SITE_ID = 1
+
+MIDDLEWARE = [
+    "tenants.middleware.CachedTenantMiddleware",  # must be first (django-tenants)
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [ROOT_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    }
+]
+WSGI_APPLICATION = "kairan.wsgi.application"
+
+# --- Accounts (django-allauth) ----------------------------------------------------------------
+AUTH_USER_MODEL = "tenants.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kairan] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_SCHEME
+# On the public host /staff/ lists the user's associations; on an association's host it opens
+# that association's staff pages.
+LOGIN_REDIRECT_URL = "/staff/"
+LOGIN_URL = "account_login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Sessions and security --------------------------------------------------------------------
+# Session cookies are host-only: a cookie of <a>.BASE_DOMAIN is never sent to <b>.BASE_DOMAIN.
+# The owner moves from the public host to the association's host by a one-time signed link.
+SESSION_COOKIE_SECURE = SITE_SCHEME == "https"
+CSRF_COOKIE_SECURE = SITE_SCHEME == "https"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# --- Language and time ------------------------------------------------------------------------
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LOCALE_PATHS = [ROOT_DIR / "locale"]
+TIME_ZONE = "Asia/Tokyo"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = STATE_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# --- Logging ----------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+        "mail.log": {"level": "WARNING"},  # aiosmtpd logs every connection at INFO
+    },
+}

@@ -1,0 +1,25 @@
+"""URLs of the public host (BASE_DOMAIN): landing, accounts, sign-up, the operator's admin."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from kairan import views
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("", tenant_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    # LOGIN_REDIRECT_URL is /staff/ on every host: here it lists the user's associations.
+    path("staff/", tenant_views.my_associations, name="my_associations"),
+    path("associations/new/", tenant_views.association_create, name="association_create"),
+    path("associations/<slug:slug>/open/", tenant_views.association_open, name="association_open"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.MAIL_CATCHER_DIR:
+    urlpatterns += [
+        path("dev/mail/", views.mailbox, name="mailbox"),
+        path("dev/mail/<str:name>/", views.mailbox_message, name="mailbox_message"),
+    ]

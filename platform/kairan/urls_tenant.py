@@ -1,0 +1,12 @@
+"""URLs of an association's host (<slug>.BASE_DOMAIN): residents' pages and staff pages."""
+
+from django.urls import include, path
+
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("", include("delivery.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("staff/enter/<str:token>/", tenant_views.staff_enter, name="staff_enter"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

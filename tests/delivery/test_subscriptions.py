@@ -1,0 +1,184 @@
+"""Residents join, confirm and leave by themselves (double opt-in)."""
+
+import re
+import time
+
+import pytest
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from delivery.links import link_token_make
+from delivery.models import Delivery, Subscriber
+from tests.conftest import client_for, host_of
+from tests.factories import association_make, deliveries_run, group_make, subscriber_make
+
+pytestmark = pytest.mark.usefixtures("platform")
+
+
+@pytest.fixture
+def association():
+    association = association_make(slug="yamame", name="山目自治会")
+    group_make(association, "1班")
+    group_make(association, "役員", self_selectable=False)
+    return association
+
+
+def _join(association, address: str, name: str = "佐藤花子", **extra: object):
+    return client_for(association).post(
+        "/join/", {"address": address, "display_name": name, **extra}
+    )
+
+
+def _link(text: str, kind: str) -> str:
+    return re.search(rf"http://\S+/{kind}/\S+/", text).group(0).split(".kairan.test", 1)[1]
+
+
+def test_resident_joins_confirms_by_link_and_is_welcomed(association, mail_sink) -> None:
+    response = _join(association, "hanako@example.jp")
+    assert response.status_code == 302 and response["Location"] == "/join/sent/"
+    deliveries_run(association)
+    [confirmation] = mail_sink.wait_for(1)
+    assert confirmation.message["To"] == "hanako@example.jp"
+    assert "山目自治会" in confirmation.message["Subject"]
+
+    confirm_path = _link(confirmation.text, "confirm")
+    browser = client_for(association)
+    page = browser.get(confirm_path)
+    assert page.status_code == 200 and "登録を完了する" in page.content.decode()
+    with tenant_context(association):
+        assert Subscriber.objects.get().status == "pending"  # opening the link is not enough
+
+    done = browser.post(confirm_path)
+    assert done.status_code == 200 and "登録が完了しました" in done.content.decode()
+    with tenant_context(association):
+        assert Subscriber.objects.get().status == "active"
+    deliveries_run(association)
+    welcome = mail_sink.wait_for(2)[-1]
+    assert "登録が完了しました" in welcome.message["Subject"]
+
+
+def test_confirmation_link_works_once(association, mail_sink) -> None:
+    _join(association, "once@example.jp")
+    deliveries_run(association)
+    path = _link(mail_sink.wait_for(1)[0].text, "confirm")
+    assert client_for(association).post(path).status_code == 200
+    again = client_for(association).post(path)
+    assert again.status_code == 410
+    assert "すでに使われています" in again.content.decode()
+
+
+def test_expired_confirmation_link_is_refused(association, monkeypatch, settings) -> None:
+    _join(association, "late@example.jp")
+    with tenant_context(association):
+        subscriber = Subscriber.objects.get()
+        signed_at = time.time() - (settings.CONFIRM_LINK_DAYS * 86400 + 60)
+        monkeypatch.setattr("django.core.signing.time.time", lambda: signed_at)
+        token = link_token_make(
+            purpose="confirm", subscriber_id=subscriber.pk, nonce=subscriber.confirm_nonce
+        )
+        monkeypatch.undo()
+    response = client_for(association).post(f"/confirm/{token}/")
+    assert response.status_code == 410
+    assert "有効期限が切れています" in response.content.decode()
+    with tenant_context(association):
+        assert Subscriber.objects.get().status == "pending"
+
+
+@pytest.mark.parametrize("token", ["nonsense", "eyJzIjoiYXMifQ:1abc:forgedsignature"])
+def test_forged_confirmation_link_is_refused(association, token: str) -> None:
+    response = client_for(association).post(f"/confirm/{token}/")
+    assert response.status_code == 400
+    assert "正しくありません" in response.content.decode()
+
+
+def test_link_of_one_association_is_refused_by_another(association) -> None:
+    other = association_make(slug="other")
+    _join(association, "hanako@example.jp")
+    with tenant_context(association):
+        subscriber = Subscriber.objects.get()
+        token = link_token_make(
+            purpose="confirm", subscriber_id=subscriber.pk, nonce=subscriber.confirm_nonce
+        )
+    assert client_for(other).post(f"/confirm/{token}/").status_code == 400
+
+
+def test_join_answers_the_same_for_new_pending_and_active_addresses(association) -> None:
+    subscriber_make(association, "既存さん", "known@example.jp")
+    responses = [
+        _join(association, "known@example.jp"),
+        _join(association, "brand-new@example.jp"),
+        _join(association, "brand-new@example.jp"),
+    ]
+    assert {(r.status_code, r["Location"]) for r in responses} == {(302, "/join/sent/")}
+    with tenant_context(association):
+        known = Subscriber.objects.get(display_name="既存さん")
+        assert known.status == "active"
+        # No second confirmation request within minutes: the form cannot flood a mailbox.
+        assert Delivery.objects.filter(kind="confirm").count() == 2
+
+
+@pytest.mark.parametrize(
+    "address", ["", "not-an-address", "taro@", "@example.jp", "a b@example.jp"]
+)
+def test_malformed_address_is_refused_and_nothing_is_written(association, address: str) -> None:
+    response = _join(association, address)
+    assert response.status_code == 400
+    assert "メールアドレス" in response.content.decode()
+    with tenant_context(association):
+        assert not Subscriber.objects.exists()
+
+
+def test_residents_cannot_put_themselves_in_staff_managed_groups(association) -> None:
+    with tenant_context(association):
+        from delivery.models import Group
+
+        officers = Group.objects.get(name="役員")
+        first_group = Group.objects.get(name="1班")
+    response = _join(association, "sneaky@example.jp", groups=[officers.pk])
+    assert response.status_code == 400
+    _join(association, "member@example.jp", groups=[first_group.pk])
+    with tenant_context(association):
+        assert list(Subscriber.objects.get().groups.values_list("name", flat=True)) == ["1班"]
+
+
+def test_one_click_unsubscribe_needs_no_cookie_or_csrf_token(association) -> None:
+    subscriber = subscriber_make(association, "鈴木", "suzuki@example.jp")
+    with tenant_context(association):
+        token = link_token_make(purpose="unsubscribe", subscriber_id=subscriber.pk)
+    provider = Client(HTTP_HOST=host_of(association), enforce_csrf_checks=True)
+
+    page = provider.get(f"/unsubscribe/{token}/")
+    assert page.status_code == 200 and "配信を停止する" in page.content.decode()
+    with tenant_context(association):
+        assert Subscriber.objects.get().status == "active"
+
+    response = provider.post(f"/unsubscribe/{token}/", {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert provider.post(f"/unsubscribe/{token}/").status_code == 200  # repeating is harmless
+    with tenant_context(association):
+        assert Subscriber.objects.get().status == "unsubscribed"
+
+
+def test_staff_see_display_names_and_status_but_no_addresses(
+    association, django_user_model
+) -> None:
+    from tenants.models import Membership
+    from tests.conftest import staff_client
+
+    subscriber_make(association, "佐藤Ａ子", "sato.a.private@example.jp")
+    _join(association, "pending.person@example.jp", name="確認待ちさん")
+    owner = Membership.objects.get(association=association).user
+    browser = staff_client(association, owner)
+    for path in ["/staff/", "/staff/subscribers/", "/staff/groups/", "/staff/notices/new/"]:
+        page = browser.get(path).content.decode()
+        for secret in ["sato.a.private", "pending.person", "@example.jp"]:
+            assert secret not in page, (path, secret)
+    listing = browser.get("/staff/subscribers/").content.decode()
+    assert "佐藤Ａ子" in listing and "確認待ちさん" in listing
+
+
+def test_join_page_is_japanese_by_default_and_english_when_asked(association) -> None:  # noqa: ANN001
+    japanese = client_for(association).get("/join/").content.decode()
+    assert "メール配信の登録" in japanese and 'lang="ja"' in japanese
+    english = client_for(association).get("/join/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Subscribe by email" in english and 'lang="en"' in english

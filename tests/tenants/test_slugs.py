@@ -1,0 +1,49 @@
+import pytest
+
+from tenants.slugs import schema_name_for, slug_normalize, slug_problem
+
+
+@pytest.mark.parametrize(
+    "slug",
+    ["abc", "sample", "ichinoseki-3", "a1b2c3", "x" * 30],
+)
+def test_acceptable_slugs(slug: str) -> None:
+    assert slug_problem(slug) is None
+
+
+@pytest.mark.parametrize(
+    ("slug", "says"),
+    [
+        ("", "入力してください"),
+        ("ab", "3文字以上30文字以下"),
+        ("x" * 31, "3文字以上30文字以下"),
+        ("自治会", "半角の英小文字"),
+        ("ｓａｍｐｌｅ", "半角の英小文字"),
+        ("my_assoc", "半角の英小文字"),
+        ("my.assoc", "半角の英小文字"),
+        ("1abc", "英字で始め"),
+        ("abc-", "英字か数字で終えて"),
+        ("-abc", "英字で始め"),
+        ("xn--abc", "ハイフンを2つ"),
+        ("www", "選べません"),
+        ("admin", "選べません"),
+        ("api", "選べません"),
+        ("mail", "選べません"),
+        ("city", "選べません"),
+        ("static", "選べません"),
+        ("media", "選べません"),
+    ],
+)
+def test_unacceptable_slugs_say_why(slug: str, says: str) -> None:
+    problem = slug_problem(slug)
+    assert problem is not None
+    assert says in problem
+
+
+def test_case_is_normalised_so_it_never_makes_two_slugs() -> None:
+    assert slug_normalize("  Sample ") == "sample"
+
+
+def test_schema_names_are_distinct_for_distinct_slugs_and_never_public() -> None:
+    assert schema_name_for("a-b") == "as_a_b"
+    assert schema_name_for("public") != "public"
