@@ -177,7 +177,7 @@ def test_staff_see_display_names_and_status_but_no_addresses(
     assert "佐藤Ａ子" in listing and "確認待ちさん" in listing
 
 
-def test_join_page_is_japanese_by_default_and_english_when_asked(association) -> None:  # noqa: ANN001
+def test_join_page_is_japanese_by_default_and_english_when_asked(association) -> None:
     japanese = client_for(association).get("/join/").content.decode()
     assert "メール配信の登録" in japanese and 'lang="ja"' in japanese
     english = client_for(association).get("/join/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
