@@ -255,6 +255,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
-        "mail.log": {"level": "WARNING"},  # aiosmtpd logs every connection at INFO
+        "mail.log": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # logs each rendering step at INFO
+        "fontTools": {"level": "WARNING"},  # aiosmtpd logs every connection at INFO
     },
 }
