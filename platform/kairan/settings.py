@@ -35,6 +35,13 @@ def _secret(name: str) -> str:
     return env_str(name, _dev_secrets[name])
 
 
+def _secret_or(name: str, development_default: str) -> str:
+    """A value production must set, with a visible placeholder in development."""
+    if PRODUCTION:
+        return env_str(name)
+    return env_str(name, development_default)
+
+
 SECRET_KEY = _secret("SECRET_KEY")
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 
@@ -75,6 +82,16 @@ ADDRESS_KEYS = _secret("ADDRESS_KEYS")
 ADDRESS_HASH_KEY = _secret("ADDRESS_HASH_KEY")
 # Days a confirmation link stays valid.
 CONFIRM_LINK_DAYS = env_int("CONFIRM_LINK_DAYS", 7, minimum=1)
+
+# --- The platform as a vendor (estimates, invoices, receipts) --------------------------------
+# Development defaults are visibly fictitious; production must set real ones.
+ISSUER_NAME = _secret_or("ISSUER_NAME", "Kairan運営事務局（デモ）")
+ISSUER_ADDRESS = _secret_or("ISSUER_ADDRESS", "岩手県一関市（デモ用の住所）")
+ISSUER_PHONE = _secret_or("ISSUER_PHONE", "0191-00-0000")
+ISSUER_REGISTRATION_NUMBER = _secret_or("ISSUER_REGISTRATION_NUMBER", "T0000000000000")
+ISSUER_BANK_ACCOUNT = _secret_or(
+    "ISSUER_BANK_ACCOUNT", "デモ銀行 一関支店（001） 普通 1234567 カイラン ウンエイジムキョク"
+)
 
 # --- Database, broker, cache ----------------------------------------------------------------
 _database_url = env_optional("DATABASE_URL")
@@ -134,6 +151,7 @@ SHARED_APPS = [
     "allauth",  # accounts with verified email
     "allauth.account",
     "allauth.mfa",  # TOTP and WebAuthn for owners and city staff
+    "billing",  # plans, fees, invoices: the platform bills associations
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",  # content types of the association's own models

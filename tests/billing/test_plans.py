@@ -1,0 +1,30 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError
+
+from billing.issuer import issuer_get
+from billing.models import Plan
+from billing.selectors import plan_default
+
+
+@pytest.mark.django_db
+def test_the_standard_plan_is_the_default() -> None:
+    plan = plan_default()
+    assert (plan.setup_fee, plan.monthly_fee, plan.tax_rate_percent) == (30000, 3000, 10)
+
+
+@pytest.mark.django_db
+def test_only_yen_plans_exist() -> None:
+    with pytest.raises(IntegrityError):
+        Plan.objects.create(
+            code="usd", name="USD", setup_fee=1, monthly_fee=1, mails_included=1,
+            extra_mail_price=1, currency="USD",
+        )  # fmt: skip
+
+
+def test_issuer_registration_number_must_be_t_and_13_digits(settings) -> None:
+    settings.ISSUER_REGISTRATION_NUMBER = "T1234567890123"
+    assert issuer_get().registration_number == "T1234567890123"
+    settings.ISSUER_REGISTRATION_NUMBER = "1234567890123"
+    with pytest.raises(ImproperlyConfigured):
+        issuer_get()
