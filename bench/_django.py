@@ -1,10 +1,15 @@
-"""Start Django for a benchmark on a database of its own (created, then dropped at exit)."""
+"""Start Django for a benchmark on a database of its own (created, then dropped at exit).
+
+Child processes (workers) inherit DATABASE_URL, REDIS_URL and DRAMATIQ_NAMESPACE from the
+environment this sets, so they use the same throwaway database and queues.
+"""
 
 import atexit
 import json
 import os
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -13,17 +18,23 @@ RESULTS = ROOT / "bench" / "results"
 def django_start(database: str) -> None:
     sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kairan.settings")
-    os.environ.setdefault("DRAMATIQ_NAMESPACE", f"kairan-{database}")
+    os.environ["DRAMATIQ_NAMESPACE"] = f"kairan-{database}"
     from django.conf import settings
 
-    settings.DATABASES["default"]["NAME"] = database
+    default = settings.DATABASES["default"]
+    default["NAME"] = database
+    host = quote(default.get("HOST") or "", safe="")
+    port = f":{default['PORT']}" if default.get("PORT") else ""
+    password = f":{quote(default['PASSWORD'])}" if default.get("PASSWORD") else ""
+    os.environ["DATABASE_URL"] = f"postgres://{default['USER']}{password}@{host}{port}/{database}"
+    os.environ["REDIS_URL"] = settings.REDIS_URL
     import django
 
     django.setup()
     from django.db import connection
 
     with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{database}"')
 
     def drop() -> None:

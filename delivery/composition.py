@@ -1,21 +1,39 @@
-"""The mail a delivery becomes: per-recipient text, links and list headers."""
+"""The mail a delivery becomes: per-recipient text, links, list headers, as RFC 5322 bytes.
 
-from email.utils import formataddr
+A batch of deliveries mostly shares one text: what every recipient shares (the rendered
+template, the encoded Subject and From) is built once per batch, and each recipient's mail is
+assembled by substituting their name and links. Building every mail with the email package
+costs more than sending it; this keeps fan-out at over a thousand mails a second.
+"""
+
+import base64
+from dataclasses import dataclass
+from email.header import Header
+from email.utils import formataddr, formatdate
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from delivery.address_crypto import address_decrypt
+from delivery.addresses import bounce_address, confirm_address, join_address, reply_address
 from delivery.links import link_token_make
 from delivery.models import Delivery
 from tenants.models import Association
 from tenants.selectors import association_url
 
+# Stand-ins rendered into the shared text and replaced per recipient. Control characters
+# cannot come from a template or a notice body (forms strip them), so they never collide.
+_NAME = "\x01name\x01"
+_UNSUBSCRIBE = "\x01unsubscribe\x01"
+_CONFIRM = "\x01confirm\x01"
 
-def join_address(association: Association) -> str:
-    return f"{association.slug}@{settings.MAIL_DOMAIN}"
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    recipient: str
+    envelope_from: str  # VERP: bounces name the delivery (delivery.addresses)
+    data: bytes  # the whole message, CRLF line endings
 
 
 def unsubscribe_url(association: Association, subscriber_id: int) -> str:
@@ -23,43 +41,92 @@ def unsubscribe_url(association: Association, subscriber_id: int) -> str:
     return association_url(association, f"/unsubscribe/{token}/")
 
 
-def delivery_message(delivery: Delivery, association: Association) -> EmailMessage:
-    subscriber = delivery.subscriber
-    leave_url = unsubscribe_url(association, subscriber.pk)
-    context = {
-        "association": association,
-        "display_name": subscriber.display_name,
-        "unsubscribe_url": leave_url,
-        "home_url": association_url(association),
-    }
-    if delivery.kind == Delivery.Kind.CONFIRM:
-        token = link_token_make(
-            purpose="confirm", subscriber_id=subscriber.pk, nonce=subscriber.confirm_nonce
+@dataclass(frozen=True)
+class _Shared:
+    body: str
+    head: bytes  # headers every recipient of this text shares
+
+
+class Composer:
+    """Composes the mails of one batch of one association's deliveries."""
+
+    def __init__(self, association: Association) -> None:
+        self.association = association
+        self.slug = association.slug
+        self._shared: dict[tuple[str, int | None], _Shared] = {}
+        self._from = formataddr((association.name, join_address(self.slug)), charset="utf-8")
+
+    def compose(self, delivery: Delivery) -> OutgoingMail:
+        subscriber = delivery.subscriber
+        shared = self._shared_for(delivery)
+        leave_url = unsubscribe_url(self.association, subscriber.pk)
+        body = shared.body.replace(_NAME, subscriber.display_name).replace(_UNSUBSCRIBE, leave_url)
+        if delivery.kind == Delivery.Kind.CONFIRM:
+            token = link_token_make(
+                purpose="confirm", subscriber_id=subscriber.pk, nonce=subscriber.confirm_nonce
+            )
+            body = body.replace(_CONFIRM, association_url(self.association, f"/confirm/{token}/"))
+            # Replying to the confirmation also confirms: 空メール登録 from a basic phone.
+            reply_to = confirm_address(self.slug, subscriber.confirm_nonce)
+        else:
+            reply_to = reply_address(self.slug, delivery.token)
+        recipient = address_decrypt(subscriber.email_key_id, subscriber.email_ciphertext)
+        head = (
+            f"Date: {formatdate(localtime=True)}\r\n"
+            f"To: {recipient}\r\n"
+            f"Message-ID: {delivery.message_id}\r\n"
+            f"Reply-To: {reply_to}\r\n"
+            # RFC 2369 and RFC 8058 §3.1: one-click unsubscribe by POST to this URL.
+            f"List-Unsubscribe: <{leave_url}>\r\n"
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
+        ).encode("ascii")
+        # Base64 keeps the UTF-8 text safe through servers without 8BITMIME.
+        encoded = base64.encodebytes(body.encode("utf-8")).replace(b"\n", b"\r\n")
+        return OutgoingMail(
+            recipient=recipient,
+            envelope_from=bounce_address(self.slug, delivery.token),
+            data=shared.head + head + b"\r\n" + encoded,
         )
-        context["confirm_url"] = association_url(association, f"/confirm/{token}/")
-        context["confirm_days"] = settings.CONFIRM_LINK_DAYS
-        subject = _("メール配信登録の確認")
-    elif delivery.kind == Delivery.Kind.WELCOME:
-        subject = _("メール配信の登録が完了しました")
-    else:
-        context["notice"] = delivery.notice
-        subject = delivery.notice.subject
-    body = render_to_string(f"mail/{delivery.kind}.txt", context)
-    headers = {
-        "Message-ID": delivery.message_id,
-        # RFC 2919: a stable identifier that mail clients can filter on.
-        "List-Id": f"<{association.slug}.{settings.MAIL_DOMAIN}>",
-        # RFC 2369 and RFC 8058 §3.1: one-click unsubscribe by POST to this URL.
-        "List-Unsubscribe": f"<{leave_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    if delivery.kind != Delivery.Kind.NOTICE:
-        # RFC 3834 §5: messages sent automatically, so auto-responders stay quiet.
-        headers["Auto-Submitted"] = "auto-generated"
-    return EmailMessage(
-        subject=f"【{association.name}】{subject}",
-        body=body,
-        from_email=formataddr((association.name, join_address(association))),
-        to=[address_decrypt(subscriber.email_key_id, subscriber.email_ciphertext)],
-        headers=headers,
-    )
+
+    def _shared_for(self, delivery: Delivery) -> _Shared:
+        key = (delivery.kind, delivery.notice_id)
+        if key not in self._shared:
+            self._shared[key] = self._shared_build(delivery)
+        return self._shared[key]
+
+    def _shared_build(self, delivery: Delivery) -> _Shared:
+        association = self.association
+        context: dict[str, object] = {
+            "association": association,
+            "display_name": _NAME,
+            "unsubscribe_url": _UNSUBSCRIBE,
+            "home_url": association_url(association),
+        }
+        headers = []
+        if delivery.kind == Delivery.Kind.CONFIRM:
+            context.update(confirm_url=_CONFIRM, confirm_days=settings.CONFIRM_LINK_DAYS)
+            subject = _("メール配信登録の確認")
+        elif delivery.kind == Delivery.Kind.WELCOME:
+            subject = _("メール配信の登録が完了しました")
+        else:
+            context["notice"] = delivery.notice
+            subject = delivery.notice.subject
+        if delivery.kind != Delivery.Kind.NOTICE:
+            # RFC 3834 §5: sent automatically, so auto-responders stay quiet.
+            headers.append("Auto-Submitted: auto-generated")
+        encoded_subject = Header(f"【{association.name}】{subject}", "utf-8").encode(linesep="\r\n")
+        head = "\r\n".join(
+            [
+                f"From: {self._from}",
+                f"Subject: {encoded_subject}",
+                # RFC 2919: a stable identifier that mail clients can filter on.
+                f"List-Id: <{self.slug}.{settings.MAIL_DOMAIN}>",
+                *headers,
+                "MIME-Version: 1.0",
+                'Content-Type: text/plain; charset="utf-8"',
+                "Content-Transfer-Encoding: base64",
+                "",
+            ]
+        )
+        body = render_to_string(f"mail/{delivery.kind}.txt", context)
+        return _Shared(body=body, head=head.encode("ascii"))

@@ -26,24 +26,35 @@ class Group(models.Model):
 
 
 class Subscriber(models.Model):
-    """A resident who receives notices. Staff see the display name, never the address."""
+    """A resident who receives notices: by email, or on paper (回覧板) for a household without
+    a phone. Staff see the display name, never the address."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("メール")
+        PAPER = "paper", _("紙")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("確認待ち")
         ACTIVE = "active", _("登録済み")
         UNSUBSCRIBED = "unsubscribed", _("解除済み")
+        BOUNCED = "bounced", _("配信不能")
 
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.EMAIL)
     display_name = models.CharField(_("表示名"), max_length=50)
     # The address, encrypted with the key named by email_key_id (delivery.address_crypto).
-    email_ciphertext = models.TextField()
-    email_key_id = models.CharField(max_length=16)
+    # Empty for paper households.
+    email_ciphertext = models.TextField(blank=True)
+    email_key_id = models.CharField(max_length=16, blank=True)
     # Keyed hash of the normalised address: finds a subscriber without decrypting any row.
-    email_hash = models.CharField(max_length=64, unique=True)
+    email_hash = models.CharField(max_length=64, unique=True, null=True)  # noqa: DJ001
+    # The recipient domain's throttling class (docomo, au, …), never the address itself.
+    domain_class = models.CharField(max_length=16, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     groups = models.ManyToManyField(Group, blank=True, related_name="subscribers")
-    # Changes whenever a confirmation link is issued and is cleared by confirming, which makes
-    # every confirmation link single-use.
-    confirm_nonce = models.CharField(max_length=32, blank=True)
+    # Changes whenever a confirmation is requested and is cleared by confirming, which makes
+    # every confirmation link single-use. Lower-case base32: it is also the token of the
+    # confirmation's reply address.
+    confirm_nonce = models.CharField(max_length=32, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
@@ -51,6 +62,12 @@ class Subscriber(models.Model):
     class Meta:
         ordering = ["display_name", "id"]
         indexes = [models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="paper") | Q(email_hash__isnull=False),
+                name="email_subscriber_has_address",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -60,14 +77,21 @@ class Notice(models.Model):
     """A circular (お知らせ) written by staff for everyone or for some groups."""
 
     class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("予約済み")
         SENDING = "sending", _("配信中")
         SENT = "sent", _("配信済み")
+        CANCELLED = "cancelled", _("取り消し")
 
     subject = models.CharField(_("件名"), max_length=150)
     body = models.TextField(_("本文"))
     to_everyone = models.BooleanField(_("全員に送る"), default=False)
     groups = models.ManyToManyField(Group, blank=True, related_name="notices")
+    # Chosen one by one by display name (個別配信), in addition to any groups.
+    individuals = models.ManyToManyField(Subscriber, blank=True, related_name="addressed_notices")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENDING)
+    # When it goes out (予約配信); null for "now".
+    scheduled_at = models.DateTimeField(_("配信日時"), null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
     # The author lives in the public schema; a name and id (no foreign key) keep the schema
     # self-contained.
     author_id = models.BigIntegerField(null=True)
@@ -96,9 +120,10 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("送信待ち")
-        SENDING = "sending", _("送信中")
+        CLAIMED = "claimed", _("送信中")
         SENT = "sent", _("送信済み")
         FAILED = "failed", _("送信失敗")
+        BOUNCED = "bounced", _("不達")
         CANCELLED = "cancelled", _("取り消し")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -107,8 +132,13 @@ class Delivery(models.Model):
     )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # The job (dramatiq message id) that claimed the row; its own retry may claim it again.
+    claimed_by = models.CharField(max_length=64, blank=True)
     # Fixed when the row is written, so a retried send carries the same Message-ID.
     message_id = models.CharField(max_length=200)
+    # Names this delivery in its Reply-To and bounce (VERP) addresses (delivery.addresses).
+    token = models.CharField(max_length=32, unique=True)
+    domain_class = models.CharField(max_length=16, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     # A short reason from the mail server; never contains the address.
     error = models.CharField(max_length=200, blank=True)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from delivery.models import Delivery, Group, Notice
 from delivery.selectors import audience_subscribers
-from delivery.services.outbound import deliveries_enqueue, message_id_make
+from delivery.services.outbound import deliveries_enqueue, delivery_fields
 from tenants.models import User
 
 
@@ -26,24 +26,22 @@ def notice_send_now(
             author_name=author.get_full_name() or author.email,
         )
         notice.groups.set(groups)
-        recipient_ids = list(
-            audience_subscribers(to_everyone=to_everyone, groups=groups).values_list(
-                "pk", flat=True
-            )
+        recipients = list(
+            audience_subscribers(to_everyone=to_everyone, groups=groups).only("pk", "domain_class")
         )
-        if not recipient_ids:
+        if not recipients:
             # Raising inside the block rolls the notice back: nothing half-written.
             raise ValidationError(_("選んだ宛先には、配信を受け取る登録者がいません。"))
         deliveries = Delivery.objects.bulk_create(
             Delivery(
                 kind=Delivery.Kind.NOTICE,
                 notice=notice,
-                subscriber_id=subscriber_id,
-                message_id=message_id_make(),
+                subscriber=subscriber,
+                **delivery_fields(subscriber=subscriber),
             )
-            for subscriber_id in recipient_ids
+            for subscriber in recipients
         )
         notice.recipient_count = len(deliveries)
         notice.save(update_fields=["recipient_count"])
-        deliveries_enqueue(d.pk for d in deliveries)
+        deliveries_enqueue(deliveries)
     return notice

@@ -1,64 +1,86 @@
-"""Outgoing mail: delivery rows are written first, queued on commit, claimed, then sent."""
+"""Outgoing mail: delivery rows are written first, queued on commit, claimed, then sent.
+
+The database is the truth and the queue a hint. A job names delivery rows; it claims the
+ones still queued with a conditional UPDATE, so a job the broker delivers twice, or two jobs
+naming one row, send nothing twice. A retry of the same job (same dramatiq message id) may
+take back the rows it had claimed before it died.
+"""
 
 import logging
-import smtplib
-from collections.abc import Iterable
-from email.utils import make_msgid
+import uuid
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from delivery import tasks
-from delivery.composition import delivery_message
+from delivery.addresses import token_make
+from delivery.composition import Composer
 from delivery.models import Delivery, Notice, Subscriber
+from delivery.throttling import GLOBAL, domain_class_get, rate_acquire
+from delivery.transports import DeliveryRefused, TransportLost, transport_open
 
 logger = logging.getLogger(__name__)
+
+# Messages per rate-limit claim: small enough to share a second fairly between workers.
+_RATE_CHUNK = 10
 
 
 class TransientDeliveryError(Exception):
     """Some mail could not be handed over for a reason that may pass; the job is retried."""
 
 
-def message_id_make() -> str:
-    return make_msgid(domain=settings.MAIL_DOMAIN)
+def delivery_fields(*, subscriber: Subscriber) -> dict[str, str]:
+    """Per-row values fixed at creation: a retried send reuses them."""
+    from email.utils import make_msgid
+
+    return {
+        "message_id": make_msgid(domain=settings.MAIL_DOMAIN),
+        "token": token_make(),
+        "domain_class": subscriber.domain_class,
+    }
 
 
 def delivery_create(
     *, kind: Delivery.Kind, subscriber: Subscriber, notice: Notice | None = None
 ) -> Delivery:
     return Delivery.objects.create(
-        kind=kind, subscriber=subscriber, notice=notice, message_id=message_id_make()
+        kind=kind, subscriber=subscriber, notice=notice, **delivery_fields(subscriber=subscriber)
     )
 
 
-def deliveries_enqueue(delivery_ids: Iterable[int]) -> None:
-    """Queue jobs for these rows once the transaction that wrote them has committed."""
-    ids = list(delivery_ids)
+def deliveries_enqueue(deliveries: Iterable[Delivery]) -> None:
+    """Queue jobs for these rows once the transaction that wrote them has committed.
+
+    Rows are batched by recipient domain class, so each job keeps one carrier's limits.
+    """
+    by_class: dict[str, list[int]] = {}
+    for delivery in deliveries:
+        by_class.setdefault(delivery.domain_class, []).append(delivery.pk)
     size = settings.DELIVERY_BATCH_SIZE
 
     def enqueue() -> None:
-        for start in range(0, len(ids), size):
-            tasks.deliveries_send.send(ids[start : start + size])
+        for ids in by_class.values():
+            for start in range(0, len(ids), size):
+                tasks.deliveries_send.send(ids[start : start + size])
 
     transaction.on_commit(enqueue)
 
 
-def _claim(delivery_ids: list[int]) -> list[int]:
-    """Move queued rows to sending and return those this worker won.
-
-    A conditional UPDATE is the lock: when the broker delivers the same job twice, or two
-    jobs name the same row, only one UPDATE sees the row still queued.
-    """
+def _claim(delivery_ids: Sequence[int], job_id: str) -> list[int]:
     table = Delivery._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET status = %s, attempts = attempts + 1 "  # noqa: S608 (table name from the model)
-            "WHERE id = ANY(%s) AND status = %s RETURNING id",
-            [Delivery.Status.SENDING, delivery_ids, Delivery.Status.QUEUED],
-        )
+            f"UPDATE {table} SET status = %s, claimed_by = %s, attempts = attempts + 1 "  # noqa: S608 (table name from the model)
+            "WHERE id = ANY(%s) AND (status = %s OR (status = %s AND claimed_by = %s)) "
+            "RETURNING id",
+            [
+                Delivery.Status.CLAIMED, job_id, list(delivery_ids),
+                Delivery.Status.QUEUED, Delivery.Status.CLAIMED, job_id,
+            ],
+        )  # fmt: skip
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -70,75 +92,80 @@ def _still_wanted(delivery: Delivery) -> bool:
     return status == Subscriber.Status.ACTIVE
 
 
-def _finish(delivery: Delivery, status: Delivery.Status, error: str = "") -> None:
-    fields = {"status": status, "error": error[:200]}
+def _set(delivery_ids: Sequence[int], status: Delivery.Status, error: str = "") -> None:
+    fields: dict[str, object] = {"status": status, "error": error[:200]}
     if status == Delivery.Status.SENT:
         fields["sent_at"] = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+    Delivery.objects.filter(pk__in=delivery_ids).update(**fields)
 
 
-def deliveries_send(*, delivery_ids: list[int]) -> int:
-    """Send the queued deliveries among these ids over one SMTP connection; safe to run twice.
+def deliveries_send(*, delivery_ids: Sequence[int], job_id: str | None = None) -> int:
+    """Send the queued deliveries among these ids; safe to run twice.
 
     Returns how many were handed to the mail server. A temporary failure (4xx, a dropped
-    connection) puts the row back in the queue and raises, so the job is retried.
+    connection) puts rows back in the queue and raises TransientDeliveryError so the job is
+    retried with backoff.
     """
-    claimed = _claim(delivery_ids)
+    claimed = _claim(delivery_ids, job_id or f"direct-{uuid.uuid4()}")
     if not claimed:
         return 0
     association = connection.tenant
     deliveries = list(
         Delivery.objects.filter(pk__in=claimed).select_related("subscriber", "notice")
     )
-    sent, transient = 0, 0
-    with get_connection() as smtp:
+    unwanted = [d.pk for d in deliveries if not _still_wanted(d)]
+
+    _set(unwanted, Delivery.Status.CANCELLED)
+    deliveries = [d for d in deliveries if d.pk not in set(unwanted)]
+    domain_class = domain_class_get(deliveries[0].domain_class if deliveries else "")
+
+    sent: list[int] = []
+    retry: list[int] = []
+    composer = Composer(association)
+    with transport_open(per_connection=domain_class.per_connection) as transport:
         for position, delivery in enumerate(deliveries):
-            if not _still_wanted(delivery):
-                _finish(delivery, Delivery.Status.CANCELLED)
-                continue
-            try:
-                smtp.send_messages([delivery_message(delivery, association)])
-            except smtplib.SMTPRecipientsRefused as error:
-                # The refusal carries the address; keep only the server's code.
-                code = next(iter(error.recipients.values()))[0]
-                transient += _refused(delivery, code)
-            except smtplib.SMTPResponseException as error:
-                transient += _refused(delivery, error.smtp_code)
-            except (smtplib.SMTPException, OSError):
-                # The connection is gone: every row not yet sent goes back to the queue.
-                rest = [d.pk for d in deliveries[position:]]
-                Delivery.objects.filter(pk__in=rest, status=Delivery.Status.SENDING).update(
-                    status=Delivery.Status.QUEUED, error="connection lost"
+            if position % _RATE_CHUNK == 0:
+                chunk = min(_RATE_CHUNK, len(deliveries) - position)
+                rate_acquire(bucket=GLOBAL, count=chunk, per_second=settings.MAIL_RATE_PER_SECOND)
+                rate_acquire(
+                    bucket=domain_class.name, count=chunk, per_second=domain_class.per_second
                 )
-                transient += len(rest)
+            try:
+                transport.send(
+                    mail=composer.compose(delivery),
+                    record=lambda pk=delivery.pk: _set([pk], Delivery.Status.SENT),
+                )
+            except DeliveryRefused as refusal:
+                # The server's text names the address; keep only its code.
+                if refusal.temporary:
+                    _set([delivery.pk], Delivery.Status.QUEUED, f"temporary failure {refusal.code}")
+                    retry.append(delivery.pk)
+                else:
+                    _set([delivery.pk], Delivery.Status.FAILED, f"refused {refusal.code}")
+            except TransportLost as lost:
+                rest = [d.pk for d in deliveries[position + (1 if lost.delivered else 0) :]]
+                if lost.delivered:
+                    sent.append(delivery.pk)
+                _set(rest, Delivery.Status.QUEUED, "connection lost")
+                retry.extend(rest)
                 break
             else:
-                _finish(delivery, Delivery.Status.SENT)
-                sent += 1
+                sent.append(delivery.pk)
     _notices_complete({d.notice_id for d in deliveries if d.notice_id})
     logger.info(
-        "deliveries sent=%d transient=%d schema=%s", sent, transient, connection.schema_name
+        "deliveries sent=%d retry=%d schema=%s", len(sent), len(retry), connection.schema_name
     )
-    if transient:
-        raise TransientDeliveryError(f"{transient} deliveries will be retried")
-    return sent
-
-
-def _refused(delivery: Delivery, code: int) -> int:
-    """Record a refusal; returns 1 when it is temporary (RFC 5321 §4.2.1: 4yz) and requeued."""
-    if 400 <= code < 500:
-        _finish(delivery, Delivery.Status.QUEUED, f"temporary failure {code}")
-        return 1
-    _finish(delivery, Delivery.Status.FAILED, f"refused {code}")
-    return 0
+    if retry:
+        raise TransientDeliveryError(f"{len(retry)} deliveries will be retried")
+    return len(sent)
 
 
 def _notices_complete(notice_ids: set[int]) -> None:
     if not notice_ids:
         return
     unfinished = Delivery.objects.filter(
-        notice=OuterRef("pk"), status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
+        notice=OuterRef("pk"), status__in=[Delivery.Status.QUEUED, Delivery.Status.CLAIMED]
     )
     Notice.objects.filter(pk__in=notice_ids, status=Notice.Status.SENDING).exclude(
         Exists(unfinished)
-    ).update(status=Notice.Status.SENT)
+    ).update(status=Notice.Status.SENT, sent_at=timezone.now())

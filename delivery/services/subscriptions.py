@@ -1,6 +1,5 @@
 """Residents joining, confirming and leaving (double opt-in, no staff work)."""
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delivery.address_crypto import address_encrypt, address_hash
+from delivery.addresses import token_make
 from delivery.links import LinkError, link_token_read
 from delivery.models import Delivery, Group, Subscriber
 from delivery.services.outbound import deliveries_enqueue, delivery_create
+from delivery.throttling import domain_class_of
 
 # A second join for the same pending address within this time sends no new mail, so the form
 # cannot be used to flood somebody's mailbox with confirmation requests.
@@ -31,15 +32,18 @@ def subscriber_join(*, address: str, display_name: str, group_ids: list[int]) ->
         if subscriber is None:
             key_id, ciphertext = address_encrypt(address)
             subscriber = Subscriber(
-                email_key_id=key_id, email_ciphertext=ciphertext, email_hash=address_hash(address)
+                email_key_id=key_id,
+                email_ciphertext=ciphertext,
+                email_hash=address_hash(address),
+                domain_class=domain_class_of(address.rpartition("@")[2]),
             )
         subscriber.display_name = display_name.strip()
         subscriber.status = Subscriber.Status.PENDING
-        subscriber.confirm_nonce = secrets.token_urlsafe(12)
+        subscriber.confirm_nonce = token_make()
         subscriber.save()
         subscriber.groups.set(Group.objects.filter(pk__in=group_ids, self_selectable=True))
         delivery = delivery_create(kind=Delivery.Kind.CONFIRM, subscriber=subscriber)
-        deliveries_enqueue([delivery.pk])
+        deliveries_enqueue([delivery])
 
 
 def _confirmation_recently_sent(subscriber: Subscriber) -> bool:
@@ -69,7 +73,7 @@ def subscriber_confirm(*, token: str) -> Subscriber:
         subscriber.unsubscribed_at = None
         subscriber.save()
         delivery = delivery_create(kind=Delivery.Kind.WELCOME, subscriber=subscriber)
-        deliveries_enqueue([delivery.pk])
+        deliveries_enqueue([delivery])
     return subscriber
 
 

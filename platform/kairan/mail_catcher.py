@@ -23,6 +23,12 @@ class MailCatcher:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # aiosmtpd reads commands line by line, so pipelined commands work; real MTAs
+        # (Postfix, SES) offer PIPELINING too, and the sender uses it when offered.
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
         recipients = ", ".join(str(r) for r in envelope.rcpt_tos)

@@ -123,24 +123,31 @@ def test_unsubscribed_resident_gets_no_queued_mail(town, mail_sink) -> None:
 class _Refusing:
     """An SMTP server that refuses every recipient with the given reply."""
 
-    def __init__(self, reply: str) -> None:
+    def __init__(self, reply: str, pipelining: bool) -> None:
         self.reply = reply
+        self.pipelining = pipelining
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        extra = ["250-PIPELINING"] if self.pipelining else []
+        return [*responses[:-1], *extra, responses[-1]]
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         return self.reply
 
 
+@pytest.mark.parametrize("pipelining", [True, False])
 @pytest.mark.parametrize(
     ("reply", "status", "retried"),
     [("451 4.7.1 Try again later", "queued", True), ("550 5.1.1 No such user", "failed", False)],
 )
 def test_temporary_refusal_is_retried_and_permanent_refusal_is_not(
-    town, settings, reply: str, status: str, retried: bool
+    town, settings, reply: str, status: str, retried: bool, pipelining: bool
 ) -> None:
     from tests.conftest import _free_port
 
     port = _free_port()
-    server = Controller(_Refusing(reply), hostname="127.0.0.1", port=port)
+    server = Controller(_Refusing(reply, pipelining), hostname="127.0.0.1", port=port)
     server.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_PORT = port
