@@ -39,8 +39,9 @@ def main() -> None:
 
     settings.EMAIL_PORT = port
     from delivery.address_crypto import address_encrypt, address_hash
+    from delivery.audience import Audience
     from delivery.models import Delivery, Subscriber
-    from delivery.services.notices import notice_send_now
+    from delivery.services.notices import notice_create
     from tenants.models import User
     from tenants.services import association_provision
 
@@ -84,10 +85,12 @@ def main() -> None:
 
     with tenant_context(association):
         started = time.perf_counter()
-        notice = notice_send_now(
-            author=owner, subject="総会のお知らせ", body="来週の日曜日です。\n" * 20,
-            to_everyone=True, group_ids=[],
-        )  # fmt: skip
+        notice = notice_create(
+            author=owner,
+            subject="総会のお知らせ",
+            body="来週の日曜日です。\n" * 20,
+            audience=Audience(everyone=True),
+        )
         queued_seconds = time.perf_counter() - started
         pending = Delivery.objects.filter(notice=notice, status__in=["queued", "claimed"])
         while pending.exists():

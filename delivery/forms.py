@@ -1,7 +1,11 @@
+from datetime import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from delivery.models import Group
+from delivery.audience import Audience
+from delivery.models import Group, Recurrence, Subscriber
 from delivery.selectors import group_list
 
 
@@ -10,6 +14,15 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Group) -> str:
         return _("%(name)s（%(count)d人）") % {"name": obj.name, "count": obj.active_count}
+
+
+class SubscriberChoiceField(forms.ModelMultipleChoiceField):
+    """Residents by the display name they chose; never an address."""
+
+    def label_from_instance(self, obj: Subscriber) -> str:
+        if obj.kind == Subscriber.Kind.PAPER:
+            return _("%(name)s（紙）") % {"name": obj.display_name}
+        return obj.display_name
 
 
 class JoinForm(forms.Form):
@@ -43,7 +56,17 @@ class GroupForm(forms.Form):
     )
 
 
+WEEKDAYS = [
+    (0, _("月曜日")), (1, _("火曜日")), (2, _("水曜日")), (3, _("木曜日")),
+    (4, _("金曜日")), (5, _("土曜日")), (6, _("日曜日")),
+]  # fmt: skip
+
+
 class NoticeForm(forms.Form):
+    """Compose (and edit) a notice: audience, text, and when it goes out."""
+
+    NOW, LATER, MONTHLY, WEEKLY = "now", "later", "monthly", "weekly"
+
     to_everyone = forms.BooleanField(label=_("全員に送る"), required=False)
     groups = GroupChoiceField(
         label=_("グループを選んで送る"),
@@ -51,11 +74,110 @@ class NoticeForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    individuals = SubscriberChoiceField(
+        label=_("個人を選んで送る（表示名）"),
+        queryset=Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).order_by(
+            "display_name"
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "name-list"}),
+    )
     subject = forms.CharField(label=_("件名"), max_length=150)
     body = forms.CharField(label=_("本文"), widget=forms.Textarea(attrs={"rows": 12}))
+    timing = forms.ChoiceField(
+        label=_("送るとき"),
+        choices=[
+            (NOW, _("今すぐ送る")),
+            (LATER, _("日時を指定して送る（予約配信）")),
+            (MONTHLY, _("毎月、決まった日に送る")),
+            (WEEKLY, _("毎週、決まった曜日に送る")),
+        ],
+        initial=NOW,
+        widget=forms.RadioSelect,
+    )
+    scheduled_at = forms.DateTimeField(
+        label=_("配信日時"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    day_of_month = forms.IntegerField(
+        label=_("毎月の日（1〜31。月末より後の日は月末）"),
+        required=False,
+        min_value=1,
+        max_value=31,
+    )
+    weekday = forms.TypedChoiceField(
+        label=_("曜日"), choices=WEEKDAYS, coerce=int, required=False, empty_value=None
+    )
+    time_of_day = forms.TimeField(
+        label=_("時刻"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def __init__(self, *args: object, editing: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            # A scheduled notice keeps being a one-off at a date and time.
+            self.fields["timing"].choices = [(self.LATER, _("日時を指定して送る（予約配信）"))]
+            self.fields["timing"].initial = self.LATER
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        if not data.get("to_everyone") and not data.get("groups"):
-            raise forms.ValidationError(_("宛先を選んでください（全員、またはグループ）。"))
+        if not (data.get("to_everyone") or data.get("groups") or data.get("individuals")):
+            raise forms.ValidationError(_("宛先を選んでください（全員、グループ、または個人）。"))
+        timing = data.get("timing")
+        required = {
+            self.LATER: ["scheduled_at"],
+            self.MONTHLY: ["day_of_month", "time_of_day"],
+            self.WEEKLY: ["weekday", "time_of_day"],
+        }.get(timing, [])
+        for name in required:
+            if data.get(name) in (None, ""):
+                self.add_error(name, _("入力してください。"))
+        when = data.get("scheduled_at")
+        if timing == self.LATER and isinstance(when, datetime) and when <= timezone.now():
+            self.add_error(
+                "scheduled_at", _("過ぎた日時です。これから先の日時を指定してください。")
+            )
         return data
+
+    @property
+    def audience(self) -> Audience:
+        data = self.cleaned_data
+        return Audience(
+            everyone=bool(data["to_everyone"]),
+            group_ids=tuple(g.pk for g in data["groups"]),
+            individual_ids=tuple(s.pk for s in data["individuals"]),
+        )
+
+    @property
+    def recurrence_frequency(self) -> Recurrence.Frequency | None:
+        timing = self.cleaned_data["timing"]
+        if timing == self.MONTHLY:
+            return Recurrence.Frequency.MONTHLY
+        if timing == self.WEEKLY:
+            return Recurrence.Frequency.WEEKLY
+        return None
+
+
+class SubscriberGroupsForm(forms.Form):
+    groups = forms.ModelMultipleChoiceField(
+        label=_("グループ"),
+        queryset=Group.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class PaperHouseholdForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("世帯の名前"),
+        max_length=50,
+        help_text=_("例：田中家（回覧板のチェック表に載ります）"),
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label=_("グループ"),
+        queryset=Group.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

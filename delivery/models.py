@@ -73,6 +73,36 @@ class Subscriber(models.Model):
         return self.display_name
 
 
+class Recurrence(models.Model):
+    """A notice that repeats (毎月1日の9時, 毎週月曜の朝): each occurrence is an ordinary
+    scheduled notice, created when the previous one goes out."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("毎月")
+        WEEKLY = "weekly", _("毎週")
+
+    frequency = models.CharField(max_length=8, choices=Frequency.choices)
+    # 1–31; beyond the month's end means the last day.
+    day_of_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    # 0 = Monday … 6 = Sunday.
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True)
+    time_of_day = models.TimeField()
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(frequency="monthly", day_of_month__gte=1, day_of_month__lte=31)
+                | Q(frequency="weekly", weekday__gte=0, weekday__lte=6),
+                name="recurrence_rule_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.frequency} {self.day_of_month or self.weekday} {self.time_of_day}"
+
+
 class Notice(models.Model):
     """A circular (お知らせ) written by staff for everyone or for some groups."""
 
@@ -91,6 +121,9 @@ class Notice(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENDING)
     # When it goes out (予約配信); null for "now".
     scheduled_at = models.DateTimeField(_("配信日時"), null=True, blank=True)
+    recurrence = models.ForeignKey(
+        Recurrence, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     # The author lives in the public schema; a name and id (no foreign key) keep the schema
     # self-contained.
@@ -132,8 +165,10 @@ class Delivery(models.Model):
     )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    # The job (dramatiq message id) that claimed the row; its own retry may claim it again.
-    claimed_by = models.CharField(max_length=64, blank=True)
+    # When a worker claimed the row; after DELIVERY_LEASE_SECONDS the sweeper takes it back.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Last change of status: the sweeper finds queued rows whose job was lost.
+    updated_at = models.DateTimeField(auto_now=True)
     # Fixed when the row is written, so a retried send carries the same Message-ID.
     message_id = models.CharField(max_length=200)
     # Names this delivery in its Reply-To and bounce (VERP) addresses (delivery.addresses).
@@ -153,7 +188,10 @@ class Delivery(models.Model):
                 name="one_delivery_per_notice_and_subscriber",
             )
         ]
-        indexes = [models.Index(fields=["notice", "status"])]
+        indexes = [
+            models.Index(fields=["notice", "status"]),
+            models.Index(fields=["status", "updated_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}: {self.status}"

@@ -1,18 +1,28 @@
 """Reads of one association's delivery data. Nothing here returns an address."""
 
-from collections.abc import Sequence
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from django.db.models import Count, Q, QuerySet
-
+from delivery.audience import Audience
 from delivery.models import Delivery, Group, Notice, Subscriber
 
 
-def audience_subscribers(*, to_everyone: bool, groups: Sequence[Group]) -> QuerySet[Subscriber]:
-    """Active subscribers who receive a notice for everyone or for any of these groups."""
-    active = Subscriber.objects.filter(status=Subscriber.Status.ACTIVE)
-    if to_everyone:
+def audience_subscribers(*, audience: Audience) -> QuerySet[Subscriber]:
+    """Active email subscribers a notice for this audience reaches, each once."""
+    active = Subscriber.objects.filter(status=Subscriber.Status.ACTIVE, kind=Subscriber.Kind.EMAIL)
+    if audience.everyone:
         return active
-    return active.filter(groups__in=groups).distinct()
+    in_groups = Subscriber.groups.through.objects.filter(
+        subscriber=OuterRef("pk"), group_id__in=audience.group_ids
+    )
+    return active.filter(Exists(in_groups) | Q(pk__in=audience.individual_ids))
+
+
+def notice_audience(notice: Notice) -> Audience:
+    return Audience(
+        everyone=notice.to_everyone,
+        group_ids=tuple(notice.groups.values_list("pk", flat=True)),
+        individual_ids=tuple(notice.individuals.values_list("pk", flat=True)),
+    )
 
 
 def group_list() -> QuerySet[Group]:
@@ -24,7 +34,7 @@ def group_list() -> QuerySet[Group]:
 
 def subscriber_list() -> QuerySet[Subscriber]:
     return Subscriber.objects.prefetch_related("groups").only(
-        "id", "display_name", "status", "created_at", "confirmed_at"
+        "id", "kind", "display_name", "status", "created_at", "confirmed_at"
     )
 
 
@@ -42,3 +52,18 @@ def notice_delivery_counts(notice: Notice) -> dict[str, int]:
     counts = {status: 0 for status in Delivery.Status.values}
     counts.update({status: n for status, n in rows})
     return counts
+
+
+def notice_recipients(notice: Notice) -> QuerySet[Delivery]:
+    """Per-recipient delivery status of a notice, by display name."""
+    return (
+        notice.deliveries.select_related("subscriber")
+        .only("status", "sent_at", "subscriber__display_name")
+        .order_by("subscriber__display_name")
+    )
+
+
+def paper_count(notice: Notice) -> int:
+    from delivery.paper import paper_rounds
+
+    return sum(len(r.households) for r in paper_rounds(notice))

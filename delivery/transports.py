@@ -1,16 +1,18 @@
 """How a message leaves: SMTP (development, self-hosting) or Amazon SES's API.
 
-A transport sends one message at a time and calls `record()` at the moment that makes the
-delivery final, so a worker killed at any instant neither loses mail nor sends it twice:
+A transport sends one message and calls `record()` once the server has accepted it (SMTP
+250 after DATA, RFC 5321 §4.1.1.4; an SES MessageId). Delivery is therefore at least once:
 
-- SMTP: `record()` runs after the message body is with the server but before the final
-  "." of DATA (RFC 5321 §4.1.1.4). A server discards a message whose DATA never ended, so a
-  worker killed before `record()` committed has sent nothing, and one killed after it has
-  only the final "." left to write. The one remaining window is between that commit and the
-  write of "." (microseconds, no I/O in between), when a killed worker loses the message.
-- SES API: `record()` runs after the API accepted the message. An HTTP request cannot be half
-  sent and then finished later, so a worker killed while the request is in flight may cause
-  one duplicate on retry, never a loss.
+- a worker killed before the server accepted the message has sent nothing (a server
+  discards a message whose DATA never ended), and the message is sent again later;
+- a worker killed after the server accepted it but before `record()` committed leaves a
+  message that is sent again: one duplicate, with the same Message-ID, which mailbox
+  providers such as Gmail fold into one.
+
+No order of "tell the server" and "tell the database" closes both windows (they are two
+systems; one of them always learns last). For a safety confirmation a duplicate is harmless
+and a lost message is not, so the window left open is the duplicate one, and it is kept as
+short as one reply and one commit.
 """
 
 import re
@@ -35,12 +37,10 @@ class DeliveryRefused(Exception):
 
 
 class TransportLost(Exception):
-    """The connection broke. `delivered` says whether the message in flight most likely
-    reached the server (its final "." was written) or certainly did not."""
+    """The connection broke before the server accepted the message in flight."""
 
-    def __init__(self, *, delivered: bool) -> None:
+    def __init__(self) -> None:
         super().__init__("connection lost")
-        self.delivered = delivered
 
 
 class Transport(Protocol):
@@ -91,7 +91,7 @@ class SmtpTransport:
             if settings.EMAIL_HOST_USER:
                 smtp.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
         except (smtplib.SMTPException, OSError) as error:
-            raise TransportLost(delivered=False) from error
+            raise TransportLost() from error
         self.smtp, self.sent_on_connection = smtp, 0
         return smtp
 
@@ -108,20 +108,17 @@ class SmtpTransport:
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         smtp = self._open()
-        dot_written = False
         try:
             self._envelope(smtp, mail)
-            smtp.send(payload)
-            record()
-            smtp.send(b".\r\n")
-            dot_written = True
+            smtp.send(payload + b".\r\n")
             code, _reply = smtp.getreply()
         except (smtplib.SMTPServerDisconnected, OSError) as error:
             self.smtp = None
-            raise TransportLost(delivered=dot_written) from error
+            raise TransportLost() from error
         self.sent_on_connection += 1
         if code != 250:
             raise DeliveryRefused(code, temporary=400 <= code < 500)
+        record()
 
     @staticmethod
     def _envelope(smtp: smtplib.SMTP, mail: OutgoingMail) -> None:
@@ -193,7 +190,7 @@ class SesTransport:
             # Throttling (429) and server errors pass; MessageRejected (400) does not.
             raise DeliveryRefused(status, temporary=status == 429 or status >= 500) from error
         except BotoCoreError as error:  # no answer at all: nothing was accepted
-            raise TransportLost(delivered=False) from error
+            raise TransportLost() from error
         record()
 
 

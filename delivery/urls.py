@@ -11,6 +11,20 @@ urlpatterns = [
     path("staff/", staff.staff_home, name="staff_home"),
     path("staff/groups/", staff.groups, name="staff_groups"),
     path("staff/subscribers/", staff.subscribers, name="staff_subscribers"),
+    path(
+        "staff/subscribers/<int:subscriber_id>/",
+        staff.subscriber_detail,
+        name="staff_subscriber",
+    ),
+    path("staff/subscribers/paper/new/", staff.paper_household_new, name="staff_paper_new"),
     path("staff/notices/new/", staff.notice_new, name="staff_notice_new"),
     path("staff/notices/<int:notice_id>/", staff.notice_detail, name="staff_notice"),
+    path(
+        "staff/notices/<int:notice_id>/progress/",
+        staff.notice_progress,
+        name="staff_notice_progress",
+    ),
+    path("staff/notices/<int:notice_id>/edit/", staff.notice_edit, name="staff_notice_edit"),
+    path("staff/notices/<int:notice_id>/cancel/", staff.notice_cancel, name="staff_notice_cancel"),
+    path("staff/notices/<int:notice_id>/paper/", staff.notice_paper, name="staff_notice_paper"),
 ]

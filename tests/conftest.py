@@ -56,6 +56,11 @@ def client_for(association: Association | None = None) -> Client:
     return Client(HTTP_HOST=host)
 
 
+def notice_post(client: Client, data: dict, step: str = "send"):
+    """Submit the compose form as staff do: by default "send now", after the review step."""
+    return client.post("/staff/notices/new/", {"timing": "now", "step": step, **data})
+
+
 def staff_client(association: Association, user) -> Client:
     client = client_for(association)
     client.force_login(user)

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.conftest import client_for, jobs_finish
+from tests.conftest import client_for, jobs_finish, notice_post
 
 pytestmark = pytest.mark.usefixtures("transactional_platform")
 
@@ -76,8 +76,8 @@ def test_signup_join_send_unsubscribe(mail_sink, worker) -> None:
     mail_sink.wait_for(1 + 3 + 3)  # welcome mails
 
     # Staff send a notice to 1班: exactly its two members receive it, once each.
-    response = staff.post(
-        "/staff/notices/new/",
+    response = notice_post(
+        staff,
         {"groups": [han["1班"]], "subject": "総会の出欠", "body": "来週の総会に出席しますか。"},
     )
     assert response.status_code == 302
@@ -98,8 +98,8 @@ def test_signup_join_send_unsubscribe(mail_sink, worker) -> None:
     assert response.status_code == 200
 
     # The second notice to 1班 reaches only the one who stayed.
-    staff.post(
-        "/staff/notices/new/",
+    notice_post(
+        staff,
         {"groups": [han["1班"]], "subject": "清掃のお知らせ", "body": "日曜日の朝です。"},
     )
     jobs_finish(worker)

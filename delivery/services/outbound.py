@@ -2,13 +2,16 @@
 
 The database is the truth and the queue a hint. A job names delivery rows; it claims the
 ones still queued with a conditional UPDATE, so a job the broker delivers twice, or two jobs
-naming one row, send nothing twice. A retry of the same job (same dramatiq message id) may
-take back the rows it had claimed before it died.
+naming one row, send nothing twice. A worker that dies leaves claimed rows behind: after
+DELIVERY_LEASE_SECONDS the sweeper (`outbox_sweep`) puts them back in the queue, and gives
+queued rows whose job was lost a new one. A job never works longer than half the lease, so
+the sweeper never takes a row from a live worker.
 """
 
 import logging
-import uuid
+import time
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -19,6 +22,7 @@ from delivery import tasks
 from delivery.addresses import token_make
 from delivery.composition import Composer
 from delivery.models import Delivery, Notice, Subscriber
+from delivery.registry.models import Outbox
 from delivery.throttling import GLOBAL, domain_class_get, rate_acquire
 from delivery.transports import DeliveryRefused, TransportLost, transport_open
 
@@ -59,6 +63,8 @@ def deliveries_enqueue(deliveries: Iterable[Delivery]) -> None:
     by_class: dict[str, list[int]] = {}
     for delivery in deliveries:
         by_class.setdefault(delivery.domain_class, []).append(delivery.pk)
+    # The sweeper visits only schemas listed here (a public table, seen through search_path).
+    Outbox.objects.get_or_create(schema_name=connection.schema_name)
     size = settings.DELIVERY_BATCH_SIZE
 
     def enqueue() -> None:
@@ -69,18 +75,14 @@ def deliveries_enqueue(deliveries: Iterable[Delivery]) -> None:
     transaction.on_commit(enqueue)
 
 
-def _claim(delivery_ids: Sequence[int], job_id: str) -> list[int]:
+def _claim(delivery_ids: Sequence[int]) -> list[int]:
     table = Delivery._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET status = %s, claimed_by = %s, attempts = attempts + 1 "  # noqa: S608 (table name from the model)
-            "WHERE id = ANY(%s) AND (status = %s OR (status = %s AND claimed_by = %s)) "
-            "RETURNING id",
-            [
-                Delivery.Status.CLAIMED, job_id, list(delivery_ids),
-                Delivery.Status.QUEUED, Delivery.Status.CLAIMED, job_id,
-            ],
-        )  # fmt: skip
+            f"UPDATE {table} SET status = %s, claimed_at = now(), updated_at = now(), "  # noqa: S608 (table name from the model)
+            "attempts = attempts + 1 WHERE id = ANY(%s) AND status = %s RETURNING id",
+            [Delivery.Status.CLAIMED, list(delivery_ids), Delivery.Status.QUEUED],
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -93,20 +95,25 @@ def _still_wanted(delivery: Delivery) -> bool:
 
 
 def _set(delivery_ids: Sequence[int], status: Delivery.Status, error: str = "") -> None:
-    fields: dict[str, object] = {"status": status, "error": error[:200]}
+    fields: dict[str, object] = {
+        "status": status,
+        "error": error[:200],
+        "updated_at": timezone.now(),
+    }
     if status == Delivery.Status.SENT:
         fields["sent_at"] = timezone.now()
     Delivery.objects.filter(pk__in=delivery_ids).update(**fields)
 
 
-def deliveries_send(*, delivery_ids: Sequence[int], job_id: str | None = None) -> int:
+def deliveries_send(*, delivery_ids: Sequence[int]) -> int:
     """Send the queued deliveries among these ids; safe to run twice.
 
     Returns how many were handed to the mail server. A temporary failure (4xx, a dropped
     connection) puts rows back in the queue and raises TransientDeliveryError so the job is
     retried with backoff.
     """
-    claimed = _claim(delivery_ids, job_id or f"direct-{uuid.uuid4()}")
+    started = time.monotonic()
+    claimed = _claim(delivery_ids)
     if not claimed:
         return 0
     association = connection.tenant
@@ -124,6 +131,12 @@ def deliveries_send(*, delivery_ids: Sequence[int], job_id: str | None = None) -
     composer = Composer(association)
     with transport_open(per_connection=domain_class.per_connection) as transport:
         for position, delivery in enumerate(deliveries):
+            if time.monotonic() - started > settings.DELIVERY_LEASE_SECONDS / 2:
+                # Slow (throttled) batch: hand the rest to a new job before the lease ends.
+                rest = [d.pk for d in deliveries[position:]]
+                _set(rest, Delivery.Status.QUEUED)
+                transaction.on_commit(lambda rest=rest: tasks.deliveries_send.send(rest))
+                break
             if position % _RATE_CHUNK == 0:
                 chunk = min(_RATE_CHUNK, len(deliveries) - position)
                 rate_acquire(bucket=GLOBAL, count=chunk, per_second=settings.MAIL_RATE_PER_SECOND)
@@ -142,10 +155,8 @@ def deliveries_send(*, delivery_ids: Sequence[int], job_id: str | None = None) -
                     retry.append(delivery.pk)
                 else:
                     _set([delivery.pk], Delivery.Status.FAILED, f"refused {refusal.code}")
-            except TransportLost as lost:
-                rest = [d.pk for d in deliveries[position + (1 if lost.delivered else 0) :]]
-                if lost.delivered:
-                    sent.append(delivery.pk)
+            except TransportLost:
+                rest = [d.pk for d in deliveries[position:]]
                 _set(rest, Delivery.Status.QUEUED, "connection lost")
                 retry.extend(rest)
                 break
@@ -169,3 +180,30 @@ def _notices_complete(notice_ids: set[int]) -> None:
     Notice.objects.filter(pk__in=notice_ids, status=Notice.Status.SENDING).exclude(
         Exists(unfinished)
     ).update(status=Notice.Status.SENT, sent_at=timezone.now())
+
+
+def outbox_sweep() -> int:
+    """Take back claims of dead workers and re-queue rows whose job was lost, in the current
+    schema; returns how many rows got a new job. Safe to run any time, any number of times."""
+    lease = timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+    now = timezone.now()
+    Delivery.objects.filter(status=Delivery.Status.CLAIMED, claimed_at__lt=now - lease).update(
+        status=Delivery.Status.QUEUED, updated_at=now
+    )
+    stale = list(
+        Delivery.objects.filter(status=Delivery.Status.QUEUED, updated_at__lt=now - lease).only(
+            "pk", "domain_class"
+        )
+    )
+    if stale:
+        Delivery.objects.filter(pk__in=[d.pk for d in stale]).update(updated_at=now)
+        deliveries_enqueue(stale)
+    unfinished = Delivery.objects.filter(
+        status__in=[Delivery.Status.QUEUED, Delivery.Status.CLAIMED]
+    ).exists()
+    if not unfinished:
+        Outbox.objects.filter(schema_name=connection.schema_name).delete()
+    _notices_complete(
+        set(Notice.objects.filter(status=Notice.Status.SENDING).values_list("pk", flat=True))
+    )
+    return len(stale)

@@ -93,3 +93,35 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber:
                 status=Delivery.Status.CANCELLED
             )
     return subscriber
+
+
+def registrations_expire() -> int:
+    """Delete pending subscriptions whose confirmation link has expired, with their address.
+
+    An address that never confirmed is not kept: the resident may simply join again.
+    """
+    cutoff = timezone.now() - timedelta(days=settings.CONFIRM_LINK_DAYS)
+    expired = Subscriber.objects.filter(status=Subscriber.Status.PENDING).exclude(
+        deliveries__kind=Delivery.Kind.CONFIRM, deliveries__created_at__gte=cutoff
+    )
+    deleted, _ = expired.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def subscriber_groups_set(*, subscriber: Subscriber, group_ids: list[int]) -> Subscriber:
+    """Staff put a resident (by display name) into groups, including staff-managed ones."""
+    subscriber.groups.set(Group.objects.filter(pk__in=group_ids))
+    return subscriber
+
+
+def paper_household_add(*, display_name: str, group_ids: list[int]) -> Subscriber:
+    """A household without a phone: name and groups only; it gets notices on paper."""
+    with transaction.atomic():
+        household = Subscriber.objects.create(
+            kind=Subscriber.Kind.PAPER,
+            display_name=display_name.strip(),
+            status=Subscriber.Status.ACTIVE,
+            confirmed_at=timezone.now(),
+        )
+        household.groups.set(Group.objects.filter(pk__in=group_ids))
+    return household

@@ -11,7 +11,7 @@ import dramatiq
 from django.conf import settings
 from django.db import close_old_connections, connection
 from dramatiq.brokers.redis import RedisBroker
-from dramatiq.middleware import CurrentMessage, Middleware, SkipMessage
+from dramatiq.middleware import Middleware, SkipMessage
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,5 @@ def broker_configure() -> dramatiq.Broker:
     # The database middleware comes first so the schema look-up has a live connection.
     broker.add_middleware(DatabaseConnections())
     broker.add_middleware(TenantSchema())
-    # Lets a job know its own message id: delivery rows are claimed in its name.
-    broker.add_middleware(CurrentMessage())
     dramatiq.set_broker(broker)
     return broker

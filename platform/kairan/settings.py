@@ -171,9 +171,15 @@ REDIS_URL = env_optional("REDIS_URL") or embedded.redis_ensure(STATE_DIR)
 # Separate namespaces keep two deployments (or the tests and the demo) on one Redis apart.
 DRAMATIQ_NAMESPACE = env_str("DRAMATIQ_NAMESPACE", "kairan")
 WORKER_PROCESSES = env_int("WORKER_PROCESSES", 2, minimum=1)
-WORKER_THREADS = env_int("WORKER_THREADS", 8, minimum=1)
+WORKER_THREADS = env_int("WORKER_THREADS", 4, minimum=1)
 # Recipients per delivery job: one SMTP connection and one claim query serve a whole batch.
 DELIVERY_BATCH_SIZE = env_int("DELIVERY_BATCH_SIZE", 100, minimum=1)
+# A claimed delivery not sent within this time is taken back by the sweeper (its worker
+# died); a job stops claiming new work after half of it. Queued rows untouched for this long
+# get a new job (their job was lost with a dead worker's prefetch).
+DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 120, minimum=2)
+# The scheduler's lock lives in Redis, so only one scheduler runs at a time.
+DRAMATIQ_CRONTAB = {"REDIS_URL": REDIS_URL}
 
 CACHES = {
     "default": {
@@ -206,6 +212,8 @@ SHARED_APPS = [
     "allauth.account",
     "allauth.mfa",  # TOTP and WebAuthn for owners and city staff
     "billing",  # plans, fees, invoices: the platform bills associations
+    "delivery.registry",  # due notices, outboxes in flight, suppressed addresses
+    "dramatiq_crontab",  # the one scheduler (`kairan scheduler`) and its Redis lock
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",  # content types of the association's own models

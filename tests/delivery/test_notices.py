@@ -7,7 +7,7 @@ from django_tenants.utils import tenant_context
 from delivery.models import Delivery, Notice
 from delivery.services.outbound import TransientDeliveryError, deliveries_send
 from tenants.models import Membership
-from tests.conftest import staff_client
+from tests.conftest import notice_post, staff_client
 from tests.factories import association_make, deliveries_run, group_make, subscriber_make
 
 pytestmark = pytest.mark.usefixtures("platform")
@@ -39,8 +39,8 @@ def _group_id(association, name: str) -> int:
 
 
 def test_notice_to_a_group_reaches_exactly_its_members_once(town, mail_sink) -> None:
-    response = _staff(town).post(
-        "/staff/notices/new/",
+    response = notice_post(
+        _staff(town),
         {"groups": [_group_id(town, "1班")], "subject": "総会の出欠", "body": "出席しますか。"},
     )
     assert response.status_code == 302
@@ -62,8 +62,8 @@ def test_notice_to_a_group_reaches_exactly_its_members_once(town, mail_sink) -> 
 
 
 def test_notice_to_two_groups_reaches_a_member_of_both_once(town, mail_sink) -> None:
-    _staff(town).post(
-        "/staff/notices/new/",
+    notice_post(
+        _staff(town),
         {
             "groups": [_group_id(town, "1班"), _group_id(town, "2班")],
             "subject": "清掃",
@@ -77,15 +77,13 @@ def test_notice_to_two_groups_reaches_a_member_of_both_once(town, mail_sink) -> 
 
 
 def test_notice_to_everyone(town, mail_sink) -> None:
-    _staff(town).post(
-        "/staff/notices/new/", {"to_everyone": "on", "subject": "全体", "body": "本文"}
-    )
+    notice_post(_staff(town), {"to_everyone": "on", "subject": "全体", "body": "本文"})
     assert deliveries_run(town) == 3
 
 
 def test_notice_to_an_empty_group_is_refused_and_nothing_is_written(town) -> None:
-    response = _staff(town).post(
-        "/staff/notices/new/",
+    response = notice_post(
+        _staff(town),
         {"groups": [_group_id(town, "子ども会")], "subject": "遠足", "body": "本文"},
     )
     assert response.status_code == 400
@@ -95,13 +93,13 @@ def test_notice_to_an_empty_group_is_refused_and_nothing_is_written(town) -> Non
 
 
 def test_notice_without_audience_is_refused(town) -> None:
-    response = _staff(town).post("/staff/notices/new/", {"subject": "宛先なし", "body": "本文"})
+    response = notice_post(_staff(town), {"subject": "宛先なし", "body": "本文"})
     assert response.status_code == 400
     assert "宛先を選んでください" in response.content.decode()
 
 
 def test_a_job_delivered_twice_mails_nobody_twice(town, mail_sink) -> None:
-    _staff(town).post("/staff/notices/new/", {"to_everyone": "on", "subject": "二重", "body": "x"})
+    notice_post(_staff(town), {"to_everyone": "on", "subject": "二重", "body": "x"})
     with tenant_context(town):
         ids = list(Delivery.objects.filter(kind="notice").values_list("pk", flat=True))
         assert deliveries_send(delivery_ids=ids) == 3
@@ -113,7 +111,7 @@ def test_a_job_delivered_twice_mails_nobody_twice(town, mail_sink) -> None:
 def test_unsubscribed_resident_gets_no_queued_mail(town, mail_sink) -> None:
     from delivery.models import Subscriber
 
-    _staff(town).post("/staff/notices/new/", {"to_everyone": "on", "subject": "x", "body": "x"})
+    notice_post(_staff(town), {"to_everyone": "on", "subject": "x", "body": "x"})
     with tenant_context(town):
         Subscriber.objects.filter(display_name="山田Ｃ美").update(status="unsubscribed")
     assert deliveries_run(town) == 2
@@ -152,7 +150,7 @@ def test_temporary_refusal_is_retried_and_permanent_refusal_is_not(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_PORT = port
     try:
-        _staff(town).post("/staff/notices/new/", {"to_everyone": "on", "subject": "x", "body": "x"})
+        notice_post(_staff(town), {"to_everyone": "on", "subject": "x", "body": "x"})
         with tenant_context(town):
             ids = list(Delivery.objects.filter(kind="notice").values_list("pk", flat=True))
             if retried:

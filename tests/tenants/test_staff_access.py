@@ -6,18 +6,21 @@ from django.urls import get_resolver
 from delivery.models import Notice
 from tenants.services import staff_entry_token
 from tests.conftest import client_for, staff_client
-from tests.factories import association_make, user_make
+from tests.factories import association_make, subscriber_make, user_make
 
 pytestmark = pytest.mark.usefixtures("platform")
 
 
-def _staff_paths(notice_id: int) -> list[str]:
-    """Every staff URL of the tenant URL conf, with sample arguments filled in."""
+def _staff_paths(ids: dict[str, int]) -> list[str]:
+    """Every staff URL of the tenant URL conf, with the given ids filled in."""
     paths = []
     for pattern in get_resolver("kairan.urls_tenant").url_patterns[0].url_patterns:
         route = str(pattern.pattern)
         if route.startswith("staff/") and "<str:token>" not in route:
-            paths.append("/" + route.replace("<int:notice_id>", str(notice_id)))
+            for name, value in ids.items():
+                route = route.replace(f"<int:{name}>", str(value))
+            assert "<" not in route, f"no sample id for {route}"
+            paths.append("/" + route)
     return paths
 
 
@@ -27,11 +30,12 @@ def test_staff_of_one_association_get_403_on_every_staff_page_of_another() -> No
     beta = association_make(slug="beta")
     from django_tenants.utils import tenant_context
 
+    resident = subscriber_make(beta, "ベータの住民", "beta.resident@example.jp")
     with tenant_context(beta):
         notice = Notice.objects.create(subject="役員会", body="本文")
 
     intruder = staff_client(beta, alpha_owner)
-    paths = _staff_paths(notice.pk)
+    paths = _staff_paths({"notice_id": notice.pk, "subscriber_id": resident.pk})
     assert len(paths) >= 5
     for path in paths:
         assert intruder.get(path).status_code == 403, path
@@ -47,7 +51,7 @@ def test_staff_of_one_association_get_403_on_every_staff_page_of_another() -> No
 
 def test_anonymous_visitors_are_sent_to_login_from_every_staff_page() -> None:
     association = association_make(slug="gamma")
-    for path in _staff_paths(1):
+    for path in _staff_paths({"notice_id": 1, "subscriber_id": 1}):
         response = client_for(association).get(path)
         assert response.status_code == 302, path
         assert response["Location"].startswith("/accounts/login/"), path
