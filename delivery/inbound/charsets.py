@@ -184,7 +184,7 @@ def _eucjp_decode(data: bytes, *, strict: bool) -> str:
 
 def charset_codec(*, label: str | None) -> str | None:
     """The codec name for a charset label, or None when the label tells nothing usable."""
-    if not label:
+    if not label or not label.isascii():
         return None
     name = label.strip().strip("\"'").lower()
     # RFC 2231 §5 allows a language suffix on a charset: "iso-2022-jp*ja".
@@ -193,7 +193,7 @@ def charset_codec(*, label: str | None) -> str | None:
         return _ALIASES[name] or None
     try:
         info = codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL inside the label
         return None
     if info.name.replace("-", "_") in _NOT_MAIL_CODECS or not getattr(
         info, "_is_text_encoding", True
