@@ -126,3 +126,20 @@ def test_hostile_text_is_handled_in_linear_time(text: str) -> None:
 def test_a_long_reply_keeps_its_end() -> None:
     body = "本文です。\n" * 2000
     assert reply_text_extract(text="出席します。\n" + body) == ("出席します。\n" + body).strip()
+
+
+def test_a_signature_after_a_long_reply_is_cut() -> None:
+    # Past the text mail-parser-reply is shown: this module's own signature rule applies.
+    body = "本文です。\n" * 2000
+    text = "出席します。\n" + body + "-- \n山田 太郎\nyamada.test@example.jp\n"
+    assert reply_text_extract(text=text) == ("出席します。\n" + body).strip()
+
+
+def test_a_short_rule_before_a_header_block_goes_with_it() -> None:
+    text = "出席\n\n----------\n差出人: 一関市\n送信日時: 2026/06/01 10:00\n\n本文"
+    assert reply_text_extract(text=text) == "出席"
+
+
+def test_a_reply_header_only_the_library_knows_leaves_nothing() -> None:
+    text = "Le lun. 1 juin 2026 à 10:00, Town a écrit :\n" + ORIGINAL
+    assert reply_text_extract(text=text) == ""
