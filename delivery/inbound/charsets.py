@@ -84,13 +84,15 @@ _NOT_MAIL_CODECS = {"unicode_escape", "raw_unicode_escape", "punycode", "idna", 
 _FEW_ERRORS = 0.02
 
 
-def _jis_to_cp932(exc: UnicodeDecodeError, *, strict: bool) -> tuple[str, int]:
+def _jis_to_cp932(exc: UnicodeError, *, strict: bool) -> tuple[str, int]:
     """Decode one JIS X 0208 pair (EUC form) that plain JIS X 0208 leaves undefined via CP932.
 
     CP50220/CP51932 put NEC row 13 and the NEC-selected IBM extensions (rows 89–92) into JIS
     positions that the standard leaves empty; CP932 defines them after the usual JIS→Shift_JIS
     arithmetic (JIS X 0208:1997 Annex 1).
     """
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
     data, start = exc.object, exc.start
     if start + 1 < len(data) and 0xA1 <= data[start] <= 0xFE and 0xA1 <= data[start + 1] <= 0xFE:
         j1, j2 = data[start] - 0x80, data[start + 1] - 0x80

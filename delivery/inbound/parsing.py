@@ -190,13 +190,16 @@ def _ids(value: str) -> tuple[str, ...]:
 
 def _payload(part: Message) -> list[Message] | str:
     try:
-        return part.get_payload()
+        payload = part.get_payload()
     except (ValueError, TypeError):
         # compat32 decodes an eight-bit payload with the part's charset parameter; an
         # eight-bit byte or a NUL in that parameter (or an RFC 2231 tuple) makes the codec
         # name itself unusable, and the stdlib catches only LookupError there.
         part.del_param("charset")
-        return part.get_payload()
+        payload = part.get_payload()
+    if isinstance(payload, list):
+        return [item for item in payload if isinstance(item, Message)]
+    return payload if isinstance(payload, str) else ""
 
 
 def _size_measure(part: Message, marker: str) -> int:
