@@ -153,7 +153,10 @@ PUBLIC_SCHEMA_URLCONF = "kairan.urls_public"
 SITE_ID = 1
 
 MIDDLEWARE = [
-    "tenants.middleware.CachedTenantMiddleware",  # must be first (django-tenants)
+    # Probes arrive with any Host header (a pod IP): answered before tenant routing and the
+    # ALLOWED_HOSTS check, on two exact paths only (see kairan.health).
+    "kairan.health.HealthMiddleware",
+    "tenants.middleware.CachedTenantMiddleware",  # first of the rest (django-tenants)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
