@@ -156,6 +156,7 @@ MIDDLEWARE = [
     # Probes arrive with any Host header (a pod IP): answered before tenant routing and the
     # ALLOWED_HOSTS check, on two exact paths only (see kairan.health).
     "kairan.health.HealthMiddleware",
+    "kairan.request_ids.RequestIdMiddleware",  # before tenant routing: its 404s get an id too
     "tenants.middleware.CachedTenantMiddleware",  # first of the rest (django-tenants)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -249,13 +250,45 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- Logging ----------------------------------------------------------------------------------
+# One JSON object per line in production (LOG_FORMAT=plain reads better in a terminal). Every
+# handler gets the context filter (schema, request id) and the address scrubber: no email
+# address reaches a log line or an error mail (kairan.logs).
+LOG_FORMAT = env_choice("LOG_FORMAT", "json" if PRODUCTION else "plain", ("json", "plain"))
+# Django's error mails (500s) go to these addresses; none are sent when it is empty.
+ADMINS = [(address, address) for address in env_list("ERROR_MAIL_TO", [])]
+_LOG_FILTERS = ["log_context", "address_scrub"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "log_context": {"()": "kairan.logs.LogContextFilter"},
+        "address_scrub": {"()": "kairan.logs.AddressScrubFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(schema)s %(request_id)s] %(message)s"
+        },
+        "json": {"()": "kairan.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": _LOG_FILTERS,
+        },
+        "mail_admins": {
+            "()": "kairan.logs.AddressSafeAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", *_LOG_FILTERS],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replaces Django's defaults, whose handlers have no scrubber: its records reach the
+        # console through the root logger, and errors are mailed.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
         "mail.log": {"level": "WARNING"},  # aiosmtpd logs every connection at INFO
