@@ -109,8 +109,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": DRAMATIQ_NAMESPACE,
-        # Keys carry the schema, so one association's entries never answer another's.
-        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        # Keys carry the schema, so one association's entries never answer another's; except
+        # the sign-in rate limits, which must count across every host (kairan.cache_keys).
+        "KEY_FUNCTION": "kairan.cache_keys.cache_key_make",
     },
     # Host name → association, per process: saves a query on every request.
     "tenant_lookup": {
@@ -159,6 +160,7 @@ MIDDLEWARE = [
     "kairan.request_ids.RequestIdMiddleware",  # before tenant routing: its 404s get an id too
     "tenants.middleware.CachedTenantMiddleware",  # first of the rest (django-tenants)
     "django.middleware.security.SecurityMiddleware",
+    "kairan.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -205,6 +207,24 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_SCHEME
 # that association's staff pages.
 LOGIN_REDIRECT_URL = "/staff/"
 LOGIN_URL = "account_login"
+# Explicit, so that a change of allauth's defaults is a visible change here. The counters live
+# in the cache; its keys normally carry the schema, which would give an attacker a fresh
+# budget on every association's host (/accounts/ is on each of them; FIELD-NOTES), so
+# kairan.cache_keys keeps these counters site-wide. "ip" means the client's address: behind
+# a load balancer set TRUSTED_PROXY_COUNT, or every resident shares the balancer's address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",  # key: the address being tried
+    "signup": "20/m/ip,50/h/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -217,8 +237,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # The owner moves from the public host to the association's host by a one-time signed link.
 SESSION_COOKIE_SECURE = SITE_SCHEME == "https"
 CSRF_COOKIE_SECURE = SITE_SCHEME == "https"
+LANGUAGE_COOKIE_SECURE = SITE_SCHEME == "https"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: the pages have no JavaScript of their own
+LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -226,6 +251,23 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Plain-HTTP requests are redirected; the health probes answer before this (kairan.health).
+    SECURE_SSL_REDIRECT = SITE_SCHEME == "https"
+# No inline script or style anywhere: the templates use one stylesheet, allauth's pages load
+# their scripts from static files and keep data in <script type="application/json">, which
+# is never run. A test keeps the templates so (tests/kairan/test_security.py).
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],  # allauth's TOTP QR code is a data: URI
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    # Browsers apply form-action to the redirect after a POST as well: signing an association
+    # up on the public host ends on the association's own host.
+    "form-action": ["'self'", f"{SITE_SCHEME}://*.{BASE_DOMAIN}{_origin_port}"],
+}
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
