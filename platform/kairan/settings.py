@@ -101,6 +101,9 @@ REDIS_URL = env_optional("REDIS_URL") or embedded.redis_ensure(STATE_DIR)
 DRAMATIQ_NAMESPACE = env_str("DRAMATIQ_NAMESPACE", "kairan")
 WORKER_PROCESSES = env_int("WORKER_PROCESSES", 2, minimum=1)
 WORKER_THREADS = env_int("WORKER_THREADS", 8, minimum=1)
+# Folder of pg_dump, pg_restore and psql for `kairan schema_dump` / `schema_restore`; by default
+# the PostgreSQL 16 programs of the pgserver wheel (tenants.backups).
+PG_BIN_DIR = env_optional("PG_BIN_DIR")
 # Recipients per delivery job: one SMTP connection and one claim query serve a whole batch.
 DELIVERY_BATCH_SIZE = env_int("DELIVERY_BATCH_SIZE", 100, minimum=1)
 
