@@ -77,7 +77,8 @@ ADDRESS_HASH_KEY = _secret("ADDRESS_HASH_KEY")
 CONFIRM_LINK_DAYS = env_int("CONFIRM_LINK_DAYS", 7, minimum=1)
 
 # --- Database, broker, cache ----------------------------------------------------------------
-_database_url = env_optional("DATABASE_URL")
+# Production names its servers; only development starts embedded ones.
+_database_url = env_str("DATABASE_URL") if PRODUCTION else env_optional("DATABASE_URL")
 if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -96,7 +97,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_optional("REDIS_URL") or embedded.redis_ensure(STATE_DIR)
+REDIS_URL = (
+    env_str("REDIS_URL")
+    if PRODUCTION
+    else env_optional("REDIS_URL") or embedded.redis_ensure(STATE_DIR)
+)
 # Separate namespaces keep two deployments (or the tests and the demo) on one Redis apart.
 DRAMATIQ_NAMESPACE = env_str("DRAMATIQ_NAMESPACE", "kairan")
 WORKER_PROCESSES = env_int("WORKER_PROCESSES", 2, minimum=1)

@@ -33,8 +33,7 @@ PRODUCTION_SETTINGS = [
 ]
 
 
-def production_settings() -> dict:
-    """The settings module as a production process computes them, read in a fresh process."""
+def _production_environment() -> dict[str, str]:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -49,6 +48,11 @@ def production_settings() -> dict:
         DATABASE_URL="postgres://kairan@127.0.0.1:5432/kairan",
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
+    return environment
+
+
+def production_settings() -> dict:
+    """The settings module as a production process computes them, read in a fresh process."""
     code = (
         "import json, kairan.settings as s;"
         f"print(json.dumps({{name: getattr(s, name) for name in {PRODUCTION_SETTINGS!r}}}))"
@@ -56,7 +60,7 @@ def production_settings() -> dict:
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env=environment,
+        env=_production_environment(),
         capture_output=True,
         text=True,
         check=True,
@@ -193,3 +197,21 @@ def test_production_cookies_are_secure_httponly_samesite_and_host_only(productio
             assert cookie["samesite"] == "Lax", name
             # Host-only: a cookie of one association's host never goes to another's.
             assert cookie["domain"] == "", name
+
+
+@pytest.mark.parametrize(
+    "name", ["SECRET_KEY", "ADDRESS_KEYS", "ADDRESS_HASH_KEY", "DATABASE_URL", "REDIS_URL"]
+)
+def test_production_refuses_to_start_without_its_secrets_and_servers(name) -> None:
+    # Without DATABASE_URL a container would quietly start an embedded PostgreSQL of its own.
+    environment = _production_environment()
+    del environment[name]
+    result = subprocess.run(
+        [sys.executable, "-c", "import kairan.settings"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: Set the environment variable {name}." in result.stderr
