@@ -29,6 +29,8 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if self.value and HEADER not in response:
+        # Django's debug pages (404 and 500 with DEBUG on) are styled and scripted inline.
+        debug_page = settings.DEBUG and response.status_code in (404, 500)
+        if self.value and HEADER not in response and not debug_page:
             response[HEADER] = self.value
         return response

@@ -114,6 +114,15 @@ def test_pages_on_both_hosts_forbid_inline_code_framing_and_foreign_forms() -> N
         assert response["Referrer-Policy"] == "same-origin"
 
 
+def test_djangos_debug_pages_stay_readable_in_development(settings) -> None:
+    settings.DEBUG = True
+    association = association_make(slug="debugging")
+    missing = client_for(association).get("/no-such-page/")
+    assert missing.status_code == 404
+    assert "Content-Security-Policy" not in missing  # its inline style would be blocked
+    assert "Content-Security-Policy" in client_for(association).get("/")
+
+
 def test_form_action_lets_sign_up_end_on_the_new_associations_host() -> None:
     # Browsers check form-action on the redirect that follows a POST: a policy of 'self'
     # alone would stop the owner right after creating the association.
