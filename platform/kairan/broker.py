@@ -13,6 +13,8 @@ from django.db import close_old_connections, connection
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import Middleware, SkipMessage
 
+from kairan.request_ids import JobRequestId
+
 logger = logging.getLogger(__name__)
 
 SCHEMA_OPTION = "schema_name"
@@ -73,6 +75,8 @@ def broker_configure() -> dramatiq.Broker:
     broker = RedisBroker(url=settings.REDIS_URL, namespace=settings.DRAMATIQ_NAMESPACE)
     # The database middleware comes first so the schema look-up has a live connection.
     broker.add_middleware(DatabaseConnections())
+    # Before the schema middleware, whose refusal skips the middleware after it.
+    broker.add_middleware(JobRequestId())
     broker.add_middleware(TenantSchema())
     dramatiq.set_broker(broker)
     return broker

@@ -148,7 +148,8 @@ ISSUER_BANK_ACCOUNT = _secret_or(
 )
 
 # --- Database, broker, cache ----------------------------------------------------------------
-_database_url = env_optional("DATABASE_URL")
+# Production names its servers; only development starts embedded ones.
+_database_url = env_str("DATABASE_URL") if PRODUCTION else env_optional("DATABASE_URL")
 if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -167,11 +168,18 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_optional("REDIS_URL") or embedded.redis_ensure(STATE_DIR)
+REDIS_URL = (
+    env_str("REDIS_URL")
+    if PRODUCTION
+    else env_optional("REDIS_URL") or embedded.redis_ensure(STATE_DIR)
+)
 # Separate namespaces keep two deployments (or the tests and the demo) on one Redis apart.
 DRAMATIQ_NAMESPACE = env_str("DRAMATIQ_NAMESPACE", "kairan")
 WORKER_PROCESSES = env_int("WORKER_PROCESSES", 2, minimum=1)
 WORKER_THREADS = env_int("WORKER_THREADS", 4, minimum=1)
+# Folder of pg_dump, pg_restore and psql for `kairan schema_dump` / `schema_restore`; by default
+# the PostgreSQL 16 programs of the pgserver wheel (tenants.backups).
+PG_BIN_DIR = env_optional("PG_BIN_DIR")
 # Recipients per delivery job: one SMTP connection and one claim query serve a whole batch.
 DELIVERY_BATCH_SIZE = env_int("DELIVERY_BATCH_SIZE", 100, minimum=1)
 # A claimed delivery not sent within this time is taken back by the sweeper (its worker
@@ -186,8 +194,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": DRAMATIQ_NAMESPACE,
-        # Keys carry the schema, so one association's entries never answer another's.
-        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        # Keys carry the schema, so one association's entries never answer another's; except
+        # the sign-in rate limits, which must count across every host (kairan.cache_keys).
+        "KEY_FUNCTION": "kairan.cache_keys.cache_key_make",
     },
     # Host name → association, per process: saves a query on every request.
     "tenant_lookup": {
@@ -237,8 +246,13 @@ PUBLIC_SCHEMA_URLCONF = "kairan.urls_public"
 SITE_ID = 1
 
 MIDDLEWARE = [
-    "tenants.middleware.CachedTenantMiddleware",  # must be first (django-tenants)
+    # Probes arrive with any Host header (a pod IP): answered before tenant routing and the
+    # ALLOWED_HOSTS check, on two exact paths only (see kairan.health).
+    "kairan.health.HealthMiddleware",
+    "kairan.request_ids.RequestIdMiddleware",  # before tenant routing: its 404s get an id too
+    "tenants.middleware.CachedTenantMiddleware",  # first of the rest (django-tenants)
     "django.middleware.security.SecurityMiddleware",
+    "kairan.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -285,6 +299,24 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_SCHEME
 # that association's staff pages.
 LOGIN_REDIRECT_URL = "/staff/"
 LOGIN_URL = "account_login"
+# Explicit, so that a change of allauth's defaults is a visible change here. The counters live
+# in the cache; its keys normally carry the schema, which would give an attacker a fresh
+# budget on every association's host (/accounts/ is on each of them; FIELD-NOTES), so
+# kairan.cache_keys keeps these counters site-wide. "ip" means the client's address: behind
+# a load balancer set TRUSTED_PROXY_COUNT, or every resident shares the balancer's address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",  # key: the address being tried
+    "signup": "20/m/ip,50/h/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -297,8 +329,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # The owner moves from the public host to the association's host by a one-time signed link.
 SESSION_COOKIE_SECURE = SITE_SCHEME == "https"
 CSRF_COOKIE_SECURE = SITE_SCHEME == "https"
+LANGUAGE_COOKIE_SECURE = SITE_SCHEME == "https"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: the pages have no JavaScript of their own
+LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -306,6 +343,23 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Plain-HTTP requests are redirected; the health probes answer before this (kairan.health).
+    SECURE_SSL_REDIRECT = SITE_SCHEME == "https"
+# No inline script or style anywhere: the templates use one stylesheet, allauth's pages load
+# their scripts from static files and keep data in <script type="application/json">, which
+# is never run. A test keeps the templates so (tests/kairan/test_security.py).
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],  # allauth's TOTP QR code is a data: URI
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    # Browsers apply form-action to the redirect after a POST as well: signing an association
+    # up on the public host ends on the association's own host.
+    "form-action": ["'self'", f"{SITE_SCHEME}://*.{BASE_DOMAIN}{_origin_port}"],
+}
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -330,17 +384,49 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- Logging ----------------------------------------------------------------------------------
+# One JSON object per line in production (LOG_FORMAT=plain reads better in a terminal). Every
+# handler gets the context filter (schema, request id) and the address scrubber: no email
+# address reaches a log line or an error mail (kairan.logs).
+LOG_FORMAT = env_choice("LOG_FORMAT", "json" if PRODUCTION else "plain", ("json", "plain"))
+# Django's error mails (500s) go to these addresses; none are sent when it is empty.
+ADMINS = [(address, address) for address in env_list("ERROR_MAIL_TO", [])]
+_LOG_FILTERS = ["log_context", "address_scrub"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "log_context": {"()": "kairan.logs.LogContextFilter"},
+        "address_scrub": {"()": "kairan.logs.AddressScrubFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(schema)s %(request_id)s] %(message)s"
+        },
+        "json": {"()": "kairan.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": _LOG_FILTERS,
+        },
+        "mail_admins": {
+            "()": "kairan.logs.AddressSafeAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", *_LOG_FILTERS],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replaces Django's defaults, whose handlers have no scrubber: its records reach the
+        # console through the root logger, and errors are mailed.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
-        "mail.log": {"level": "WARNING"},
+        "mail.log": {"level": "WARNING"},  # aiosmtpd logs every connection at INFO
         "weasyprint": {"level": "WARNING"},  # logs each rendering step at INFO
-        "fontTools": {"level": "WARNING"},  # aiosmtpd logs every connection at INFO
+        "fontTools": {"level": "WARNING"},
     },
 }
