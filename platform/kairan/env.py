@@ -80,6 +80,13 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def env_required_in_production(name: str, development_default: str, *, production: bool) -> str:
+    """A value production must set (no default there), with a placeholder in development."""
+    if production:
+        return env_str(name)
+    return env_str(name, development_default)
+
+
 def env_json(name: str, default: object) -> object:
     """A JSON value; the default when unset."""
     import json

@@ -18,6 +18,7 @@ from kairan.env import (
     env_json,
     env_list,
     env_optional,
+    env_required_in_production,
     env_str,
 )
 
@@ -34,13 +35,6 @@ def _secret(name: str) -> str:
     if PRODUCTION:
         return env_str(name)
     return env_str(name, _dev_secrets[name])
-
-
-def _secret_or(name: str, development_default: str) -> str:
-    """A value production must set, with a visible placeholder in development."""
-    if PRODUCTION:
-        return env_str(name)
-    return env_str(name, development_default)
 
 
 SECRET_KEY = _secret("SECRET_KEY")
@@ -139,12 +133,20 @@ CONFIRM_LINK_DAYS = env_int("CONFIRM_LINK_DAYS", 7, minimum=1)
 
 # --- The platform as a vendor (estimates, invoices, receipts) --------------------------------
 # Development defaults are visibly fictitious; production must set real ones.
-ISSUER_NAME = _secret_or("ISSUER_NAME", "Kairan運営事務局（デモ）")
-ISSUER_ADDRESS = _secret_or("ISSUER_ADDRESS", "岩手県一関市（デモ用の住所）")
-ISSUER_PHONE = _secret_or("ISSUER_PHONE", "0191-00-0000")
-ISSUER_REGISTRATION_NUMBER = _secret_or("ISSUER_REGISTRATION_NUMBER", "T0000000000000")
-ISSUER_BANK_ACCOUNT = _secret_or(
-    "ISSUER_BANK_ACCOUNT", "デモ銀行 一関支店（001） 普通 1234567 カイラン ウンエイジムキョク"
+ISSUER_NAME = env_required_in_production(
+    "ISSUER_NAME", "Kairan運営事務局（デモ）", production=PRODUCTION
+)
+ISSUER_ADDRESS = env_required_in_production(
+    "ISSUER_ADDRESS", "岩手県一関市（デモ用の住所）", production=PRODUCTION
+)
+ISSUER_PHONE = env_required_in_production("ISSUER_PHONE", "0191-00-0000", production=PRODUCTION)
+ISSUER_REGISTRATION_NUMBER = env_required_in_production(
+    "ISSUER_REGISTRATION_NUMBER", "T0000000000000", production=PRODUCTION
+)
+ISSUER_BANK_ACCOUNT = env_required_in_production(
+    "ISSUER_BANK_ACCOUNT",
+    "デモ銀行 一関支店（001） 普通 1234567 カイラン ウンエイジムキョク",
+    production=PRODUCTION,
 )
 
 # --- Database, broker, cache ----------------------------------------------------------------

@@ -47,6 +47,11 @@ def _production_environment() -> dict[str, str]:
         ADDRESS_HASH_KEY="production-test-hash-key",
         DATABASE_URL="postgres://kairan@127.0.0.1:5432/kairan",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        ISSUER_NAME="株式会社テスト",
+        ISSUER_ADDRESS="岩手県一関市",
+        ISSUER_PHONE="0191-00-0000",
+        ISSUER_REGISTRATION_NUMBER="T1234567890123",
+        ISSUER_BANK_ACCOUNT="テスト銀行 本店 普通 1234567",
     )
     return environment
 
@@ -142,7 +147,8 @@ def test_form_action_lets_sign_up_end_on_the_new_associations_host() -> None:
     assert not source_allows(policy["form-action"][1], "http://kairan.test.evil.example/")
 
 
-TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
+# PDF templates are rendered by WeasyPrint on the server, never served to a browser.
+TEMPLATES = sorted(path for path in (ROOT / "templates").rglob("*.html") if "pdf" not in path.parts)
 INLINE = {
     "inline script": re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I),
     "style element": re.compile(r"<style\b", re.I),

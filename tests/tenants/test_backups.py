@@ -15,8 +15,9 @@ from django.db import connection
 from django_tenants.utils import schema_exists, tenant_context
 
 from delivery.address_crypto import address_decrypt, address_hash
+from delivery.audience import Audience
 from delivery.models import Subscriber
-from delivery.services.notices import notice_send_now
+from delivery.services.notices import notice_create
 from tenants.models import Association, Membership
 from tests.conftest import client_for, staff_client
 from tests.factories import association_make, group_make, subscriber_make, user_make
@@ -38,11 +39,13 @@ def _association_with_everything(slug: str) -> Association:
     for index, (address, name) in enumerate(ADDRESSES.items()):
         subscriber_make(association, name, address, groups=[han1 if index < 2 else han2])
     with tenant_context(association):
-        notice_send_now(
-            author=owner, subject="総会のお知らせ", body="本文", to_everyone=False,
-            group_ids=[han1.pk],
-        )  # fmt: skip
-        notice_send_now(author=owner, subject="清掃", body="日曜日", to_everyone=True, group_ids=[])
+        notice_create(
+            author=owner,
+            subject="総会のお知らせ",
+            body="本文",
+            audience=Audience(group_ids=(han1.pk,)),
+        )
+        notice_create(author=owner, subject="清掃", body="日曜日", audience=Audience(everyone=True))
     connection.set_schema_to_public()
     return association
 
