@@ -27,6 +27,7 @@ from tenants.selectors import association_url
 _NAME = "\x01name\x01"
 _UNSUBSCRIBE = "\x01unsubscribe\x01"
 _CONFIRM = "\x01confirm\x01"
+_PREFERENCES = "\x01preferences\x01"
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,18 @@ class OutgoingMail:
     recipient: str
     envelope_from: str  # VERP: bounces name the delivery (delivery.addresses)
     data: bytes  # the whole message, CRLF line endings
+    schema_name: str  # with `token`, tags the message at an ESP (SES events name it back)
+    token: str
 
 
 def unsubscribe_url(association: Association, subscriber_id: int) -> str:
     token = link_token_make(purpose="unsubscribe", subscriber_id=subscriber_id)
     return association_url(association, f"/unsubscribe/{token}/")
+
+
+def preferences_url(association: Association, subscriber_id: int) -> str:
+    token = link_token_make(purpose="preferences", subscriber_id=subscriber_id)
+    return association_url(association, f"/me/{token}/")
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,8 @@ class Composer:
             recipient=recipient,
             envelope_from=bounce_address(self.slug, delivery.token),
             data=shared.head + head + b"\r\n" + encoded,
+            schema_name=self.association.schema_name,
+            token=delivery.token,
         )
 
     def _shared_for(self, delivery: Delivery) -> _Shared:
@@ -100,6 +110,7 @@ class Composer:
             "association": association,
             "display_name": _NAME,
             "unsubscribe_url": _UNSUBSCRIBE,
+            "preferences_url": _PREFERENCES,
             "home_url": association_url(association),
         }
         headers = []

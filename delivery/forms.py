@@ -181,3 +181,17 @@ class PaperHouseholdForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class PreferencesForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("表示名"),
+        max_length=50,
+        help_text=_("自治会の担当者に見える名前です。メールアドレスは見えません。"),
+    )
+    groups = forms.ModelMultipleChoiceField(
+        label=_("受け取るグループ"),
+        queryset=Group.objects.filter(self_selectable=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

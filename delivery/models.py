@@ -195,3 +195,33 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}: {self.status}"
+
+
+class Reply(models.Model):
+    """A resident's plain-mail reply to a notice (出欠, 受信確認, 安否確認).
+
+    Attributed by the token of the Reply-To address it was sent to. A reply whose From
+    differs from the address the notice went to (a family member's phone, a forwarded mail)
+    is kept and flagged, not dropped: staff decide, since the token alone proves it answers
+    that delivery.
+    """
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="replies")
+    notice = models.ForeignKey(
+        Notice, null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="replies")
+    subject = models.CharField(max_length=300, blank=True)
+    # The new text of the reply, quoted text and signature removed.
+    text = models.TextField(blank=True)
+    sender_matches = models.BooleanField(default=True)
+    message_id = models.CharField(max_length=300, blank=True)
+    # The message as received, for audit. Never shown to staff (it carries the address).
+    raw = models.BinaryField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        return f"reply #{self.pk} to delivery #{self.delivery_id}"

@@ -62,3 +62,11 @@ def registrations_expire_all() -> None:
     from delivery.services import sweeps
 
     sweeps.registrations_expire_all()
+
+
+@dramatiq.actor(max_retries=5)
+def inbound_route(message_id: int) -> None:
+    """Public schema: route a received message; safe to run twice (it is deleted when done)."""
+    from delivery.services import inbound
+
+    inbound.inbound_route(message_id=message_id)

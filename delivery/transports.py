@@ -174,11 +174,17 @@ class SesTransport:
     def send(self, *, mail: OutgoingMail, record: Callable[[], None]) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        from delivery.services.inbound import SES_TAG_DELIVERY, SES_TAG_SCHEMA
+
         try:
             self.client.send_email(
                 Destination={"ToAddresses": [mail.recipient]},
                 Content={"Raw": {"Data": mail.data}},
                 FeedbackForwardingEmailAddress=mail.envelope_from,
+                EmailTags=[
+                    {"Name": SES_TAG_SCHEMA, "Value": mail.schema_name},
+                    {"Name": SES_TAG_DELIVERY, "Value": mail.token},
+                ],
                 **(
                     {"ConfigurationSetName": settings.AWS_SES_CONFIGURATION_SET}
                     if settings.AWS_SES_CONFIGURATION_SET

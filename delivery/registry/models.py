@@ -44,3 +44,21 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} {self.address_hash[:8]}"
+
+
+class InboundMessage(models.Model):
+    """A message received for MAIL_DOMAIN, kept until a worker has routed it.
+
+    The SMTP listener and the SES webhook only store and queue; the routing (join, confirm,
+    reply, bounce) runs in a job, so a slow database never makes a sending server wait.
+    """
+
+    raw = models.BinaryField()
+    recipients = models.JSONField()
+    envelope_from = models.CharField(max_length=320, blank=True)
+    # Where it came from (a peer address, "ses"): the key of per-source rate limits.
+    source = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"inbound #{self.pk} ({len(self.recipients)} recipients)"

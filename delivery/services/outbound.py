@@ -22,7 +22,7 @@ from delivery import tasks
 from delivery.addresses import token_make
 from delivery.composition import Composer
 from delivery.models import Delivery, Notice, Subscriber
-from delivery.registry.models import Outbox
+from delivery.registry.models import Outbox, Suppression
 from delivery.throttling import GLOBAL, domain_class_get, rate_acquire
 from delivery.transports import DeliveryRefused, TransportLost, transport_open
 
@@ -120,7 +120,14 @@ def deliveries_send(*, delivery_ids: Sequence[int]) -> int:
     deliveries = list(
         Delivery.objects.filter(pk__in=claimed).select_related("subscriber", "notice")
     )
-    unwanted = [d.pk for d in deliveries if not _still_wanted(d)]
+    suppressed = set(
+        Suppression.objects.filter(
+            address_hash__in=[d.subscriber.email_hash for d in deliveries]
+        ).values_list("address_hash", flat=True)
+    )
+    unwanted = [
+        d.pk for d in deliveries if not _still_wanted(d) or d.subscriber.email_hash in suppressed
+    ]
 
     _set(unwanted, Delivery.Status.CANCELLED)
     deliveries = [d for d in deliveries if d.pk not in set(unwanted)]

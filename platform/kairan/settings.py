@@ -130,6 +130,15 @@ ADDRESS_KEYS = _secret("ADDRESS_KEYS")
 ADDRESS_HASH_KEY = _secret("ADDRESS_HASH_KEY")
 # Days a confirmation link stays valid.
 CONFIRM_LINK_DAYS = env_int("CONFIRM_LINK_DAYS", 7, minimum=1)
+# Against mail storms: confirmation mails one address may receive a day, and join requests
+# one source (IP address or sending server) may make an hour.
+JOIN_CONFIRMATIONS_PER_DAY = env_int("JOIN_CONFIRMATIONS_PER_DAY", 3, minimum=1)
+JOIN_REQUESTS_PER_HOUR_PER_SOURCE = env_int("JOIN_REQUESTS_PER_HOUR_PER_SOURCE", 30, minimum=1)
+# Largest message the inbound gateway accepts (SMTP SIZE, RFC 1870).
+INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# SNS topics whose notices the SES webhook accepts (comma-separated ARNs); empty accepts any
+# topic whose signature is valid.
+AWS_SNS_TOPIC_ARNS = env_list("AWS_SNS_TOPIC_ARNS", [])
 
 # --- The platform as a vendor (estimates, invoices, receipts) --------------------------------
 # Development defaults are visibly fictitious; production must set real ones.

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from delivery.views import inbound as inbound_views
 from kairan import views
 from tenants import views as tenant_views
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("associations/<slug:slug>/open/", tenant_views.association_open, name="association_open"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Amazon SES → SNS: residents' mail, bounces and complaints (signature-checked).
+    path("inbound/ses/", inbound_views.ses_notification, name="inbound_ses"),
 ]
 
 if settings.MAIL_CATCHER_DIR:

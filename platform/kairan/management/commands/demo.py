@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from delivery.addresses import join_address
+from delivery.smtp_listener import smtp_listener_start
 from kairan.demo import demo_seed
-from kairan.mail_catcher import mail_catcher_start
 from tenants.selectors import association_url, public_url
 
 
@@ -34,13 +35,16 @@ class Command(BaseCommand):
         info = demo_seed()
         call_command("collectstatic", interactive=False, verbosity=0)
 
-        catcher = mail_catcher_start(
-            settings.MAIL_CATCHER_DIR, settings.EMAIL_HOST, settings.EMAIL_PORT
+        # One listener: mail to the associations' addresses goes to the inbound gateway, all
+        # other mail (what residents would receive) is kept for the mailbox page.
+        catcher = smtp_listener_start(
+            host=settings.EMAIL_HOST, port=settings.EMAIL_PORT, catch_dir=settings.MAIL_CATCHER_DIR
         )
         children = [
             subprocess.Popen(
                 [sys.executable, "-m", "dramatiq", "kairan.worker", "-p", "1", "-t", "4"]
             ),
+            subprocess.Popen([sys.executable, "-m", "kairan.cli", "scheduler"]),
             subprocess.Popen(
                 [
                     sys.executable, "-m", "gunicorn", "kairan.wsgi",
@@ -57,7 +61,8 @@ class Command(BaseCommand):
                 f"  Staff pages         {association_url(info.association, '/staff/')}\n"
                 f"  Staff login         {info.staff_email} / {info.staff_password}\n"
                 f"  Mailbox (all mail)  {public_url('/dev/mail/')}\n"
-                f"  SMTP listener       {settings.EMAIL_HOST}:{settings.EMAIL_PORT}\n"
+                f"  SMTP listener       {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+                f"  (join by mail: {join_address(info.association.slug)})\n"
                 "Press Ctrl-C to stop.\n"
             )
         )
