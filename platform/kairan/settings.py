@@ -152,6 +152,7 @@ SHARED_APPS = [
     "allauth.account",
     "allauth.mfa",  # TOTP and WebAuthn for owners and city staff
     "billing",  # plans, fees, invoices: the platform bills associations
+    "subsidy",  # the city's ICT subsidy: the city reviews every association's application
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",  # content types of the association's own models
