@@ -258,3 +258,14 @@ def test_two_associations_and_a_clerk_from_application_to_payment(calendar) -> N
     assert by_name["山目自治会"]["状態"] == "交付決定済み"
     paid_only = city.get("/city/", {"fiscal_year": "2024", "status": "paid"}).content.decode()
     assert "一関市竹山町自治会" in paid_only and "山目自治会" not in paid_only
+
+
+def test_the_pages_speak_english_when_asked(calendar, settings) -> None:
+    program_make(2024)
+    owner = user_make()
+    association = association_make(slug="english", owner=owner)
+    browser = staff_client(association, owner)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = browser.get("/staff/subsidy/").content.decode()
+    assert "ICT subsidy" in page and "Start an application" in page
+    assert "申請書を作る" not in page
