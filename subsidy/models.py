@@ -61,6 +61,16 @@ class CategoryChoices(models.TextChoices):
     OTHER = Category.OTHER.value, _("その他")
 
 
+# Short names for narrow tables on phones.
+CATEGORY_SHORT = {
+    Category.SETUP.value: _("導入費"),
+    Category.USAGE.value: _("利用料"),
+    Category.EQUIPMENT.value: _("パソコン等"),
+    Category.INTERNET.value: _("回線"),
+    Category.OTHER.value: _("その他"),
+}
+
+
 class Program(models.Model):
     """One city's subsidy for one fiscal year: every rule as data (SUBSIDY.md "Program")."""
 
@@ -298,6 +308,10 @@ class CostLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.description} {self.amount}"
+
+    @property
+    def category_short(self) -> str:
+        return str(CATEGORY_SHORT.get(self.category, self.category))
 
 
 class Document(models.Model):
