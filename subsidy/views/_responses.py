@@ -3,7 +3,8 @@
 from collections.abc import Callable
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -39,16 +40,14 @@ def pdf_response(pdf: bytes, file_name: str, *, download: bool = False) -> HttpR
     return response
 
 
-def form_errors_from(form: object, error: Exception) -> None:
-    """Put a service's ValidationError on the form: per field where it names one."""
-    from django.core.exceptions import ValidationError
-
-    assert isinstance(error, ValidationError)
+def form_errors_from(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, if the form has
+    one, else above the form."""
     if hasattr(error, "error_dict"):
         for field, problems in error.message_dict.items():
-            target = field if field in form.fields else None  # type: ignore[attr-defined]
+            target = field if field in form.fields else None
             for problem in problems:
-                form.add_error(target, problem)  # type: ignore[attr-defined]
+                form.add_error(target, problem)
     else:
         for problem in error.messages:
-            form.add_error(None, problem)  # type: ignore[attr-defined]
+            form.add_error(None, problem)

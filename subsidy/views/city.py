@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -55,7 +56,7 @@ def _filters(request: HttpRequest) -> ApplicationFilterForm:
     return form
 
 
-def _filtered(request: HttpRequest, form: ApplicationFilterForm):  # type: ignore[no-untyped-def]
+def _filtered(request: HttpRequest, form: ApplicationFilterForm) -> QuerySet[Application]:
     data = form.cleaned_data if form.is_bound else {}
     return selectors.application_list_for_city(
         city=_clerk(request).city,

@@ -257,10 +257,14 @@ def preview(request: HttpRequest, application_id: int, kind: str) -> HttpRespons
     }
     if kind not in allowed or application.status not in allowed[kind]:  # type: ignore[index]
         raise Http404
+    today = clock.today()
+    # Unsaved, in memory: what submitting today would put on the documents.
     if kind == Document.Kind.APPLICATION:
-        # Show today's prices and the amount they yield, as submitting would.
         application.requested_amount = selectors.plan_figures(application).subsidy
-    pdf = document_render(kind=kind, application=application, issued_on=clock.today(), preview=True)
+    else:
+        application.started_on = application.decision_date
+        application.completed_on = min(today, application.program.window_end)
+    pdf = document_render(kind=kind, application=application, issued_on=today, preview=True)
     return pdf_response(pdf, f"preview-{application.number}-{kind}.pdf")
 
 
