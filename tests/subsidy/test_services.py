@@ -138,3 +138,15 @@ def test_only_a_granted_application_takes_cost_lines(application) -> None:
             receipt=Upload("r.pdf", PDF), today=date(2024, 7, 1),
         )  # fmt: skip
     assert not application.cost_lines.exists()
+
+
+def test_granting_a_draft_is_refused_by_the_table(application) -> None:
+    with pytest.raises(TransitionRefused) as refused:
+        application_grant(
+            application=application, user=clerk_make(), decision_date=date(2024, 6, 10),
+            decision_number="第1号", granted_amount=44_000, today=date(2024, 6, 10),
+        )  # fmt: skip
+    assert "下書き" in refused.value.message
+    application.refresh_from_db()
+    assert (application.status, application.granted_amount) == ("draft", None)
+    assert not AuditRecord.objects.filter(application=application, action="grant").exists()
