@@ -67,3 +67,132 @@ def deliveries_run(association: Association) -> int:
     with tenant_context(association):
         ids = list(Delivery.objects.filter(status="queued").values_list("pk", flat=True))
         return deliveries_send(delivery_ids=ids) if ids else 0
+
+
+# --- Subsidy -------------------------------------------------------------------------------
+
+
+def city_get():
+    """一関市, as the data migration creates it (recreated after a transactional flush)."""
+    from subsidy.models import City
+
+    city, _created = City.objects.get_or_create(
+        name="一関市", defaults={"addressee": "一関市長", "department": "まちづくり推進課"}
+    )
+    return city
+
+
+def program_make(fiscal_year: int = 2024, **fields):
+    """The brochure's program for another fiscal year (the migration has 2022 and 2023)."""
+    from datetime import date
+
+    from subsidy.models import Program
+
+    end = date(fiscal_year + 1, 3, 31)
+    defaults = {
+        "name": "自治会等ICT導入支援補助金",
+        "project_name": "自治会情報共有システム導入事業",
+        "rules_name": "一関市補助金交付規則",
+        "rate_numerator": 2,
+        "rate_denominator": 3,
+        "truncation_unit": 1000,
+        "cap": 50000,
+        "eligible_cost_cap": 75000,
+        "eligible_categories": ["setup", "usage"],
+        "excluded_categories": ["equipment", "internet", "other"],
+        "applications_open_on": date(fiscal_year, 4, 1),
+        "applications_close_on": end,
+        "window_end": end,
+        "report_due_on": end,
+        **fields,
+    }
+    program, _created = Program.objects.update_or_create(
+        city=city_get(), fiscal_year=fiscal_year, defaults=defaults
+    )
+    return program
+
+
+def clerk_make(email: str | None = None):
+    """A city clerk's account (without an authenticator: see tests.subsidy.mfa)."""
+    from subsidy.services.city import city_staff_add
+
+    user = user_make(email)
+    city_staff_add(user=user, city=city_get())
+    return user
+
+
+def application_fields(**overrides):
+    from datetime import date
+
+    from subsidy.services.applications import ApplicationFields
+
+    values = {
+        "applicant_name": "一関市竹山町自治会",
+        "applicant_address": "岩手県一関市竹山町7番2号",
+        "representative_title": "会長",
+        "representative_name": "𠮷田 髙子",
+        "phone": "0191-21-0000",
+        "households": 120,
+        "registrants": 80,
+        "planned_start": date(2024, 6, 10),
+        "planned_end": date(2025, 3, 31),
+        **overrides,
+    }
+    return ApplicationFields(**values)
+
+
+def application_make(association: Association, program=None, today=None, **overrides):
+    """A draft application by the association's owner."""
+    from datetime import date
+
+    from subsidy.services.applications import application_create
+    from tenants.models import Membership
+
+    connection.set_schema_to_public()
+    owner = Membership.objects.get(association=association, role="owner").user
+    return application_create(
+        association=association,
+        user=owner,
+        program=program or program_make(),
+        fields=application_fields(**overrides),
+        today=today or date(2024, 5, 1),
+    )
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The current code of an authenticator app for a base32 secret (RFC 6238: HMAC-SHA1,
+    30-second steps, 6 digits), computed here rather than by the library under test."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    import time
+
+    counter = int((time.time() if at is None else at) // 30)
+    key = base64.b32decode(secret, casefold=True)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = (int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF) % 1_000_000
+    return f"{value:06d}"
+
+
+CLERK_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def clerk_client(user: User, password: str = "pass-word-1234"):
+    """A clerk signed in on the public host through the real forms: password, then a TOTP
+    code from an authenticator activated with a known secret."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.conf import settings
+    from django.test import Client
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, CLERK_TOTP_SECRET)
+    client = Client(HTTP_HOST=settings.BASE_DOMAIN)
+    response = client.post("/accounts/login/", {"login": user.email, "password": password})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert response["Location"].startswith("/accounts/2fa/authenticate/"), response["Location"]
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(CLERK_TOTP_SECRET)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client

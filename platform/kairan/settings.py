@@ -234,6 +234,7 @@ SHARED_APPS = [
     "billing",  # plans, fees, invoices: the platform bills associations
     "delivery.registry",  # due notices, outboxes in flight, suppressed addresses
     "dramatiq_crontab",  # the one scheduler (`kairan scheduler`) and its Redis lock
+    "subsidy",  # the city's ICT subsidy: the city reviews every association's application
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",  # content types of the association's own models

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/", tenant_views.my_associations, name="my_associations"),
     path("associations/new/", tenant_views.association_create, name="association_create"),
     path("associations/<slug:slug>/open/", tenant_views.association_open, name="association_open"),
+    path("city/", include("subsidy.urls_city")),  # the city's subsidy portal (clerks, MFA)
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # Amazon SES → SNS: residents' mail, bounces and complaints (signature-checked).

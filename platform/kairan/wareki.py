@@ -33,6 +33,12 @@ def wareki_date(day: date) -> str:
     return f"{era}{_year_label(year)}年{day.month}月{day.day}日"
 
 
+def wareki_month(day: date) -> str:
+    """令和6年6月: a month of service or of a billing period."""
+    era, year = _era_year(day)
+    return f"{era}{_year_label(year)}年{day.month}月"
+
+
 def wareki_year(day: date) -> str:
     """The era year alone: 令和6年."""
     era, year = _era_year(day)

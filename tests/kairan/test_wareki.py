@@ -2,7 +2,13 @@ from datetime import date
 
 import pytest
 
-from kairan.wareki import fiscal_year_label, fiscal_year_of, wareki_date, wareki_year
+from kairan.wareki import (
+    fiscal_year_label,
+    fiscal_year_of,
+    wareki_date,
+    wareki_month,
+    wareki_year,
+)
 
 
 @pytest.mark.parametrize(
@@ -20,6 +26,18 @@ from kairan.wareki import fiscal_year_label, fiscal_year_of, wareki_date, wareki
 )
 def test_wareki_date(day: date, expected: str) -> None:
     assert wareki_date(day) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2024, 6, 10), "令和6年6月"),
+        (date(2019, 5, 1), "令和元年5月"),
+        (date(2019, 4, 1), "平成31年4月"),
+    ],
+)
+def test_wareki_month(day: date, expected: str) -> None:
+    assert wareki_month(day) == expected
 
 
 def test_wareki_year() -> None:

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django import template
 
-from kairan.wareki import fiscal_year_label, wareki_date
+from kairan.wareki import fiscal_year_label, wareki_date, wareki_month
 
 register = template.Library()
 
@@ -17,6 +17,16 @@ def wareki(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.date()
     return wareki_date(value)
+
+
+@register.filter
+def wareki_ym(value: date | datetime | None) -> str:
+    """{{ day|wareki_ym }} → 令和6年6月."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return wareki_month(value)
 
 
 @register.filter

@@ -1,0 +1,78 @@
+"""The audit trail: a record of every change to an application, written with the change."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from subsidy.models import Application, AuditRecord, CityStaff
+from subsidy.workflow import Actor
+from tenants.models import Membership, User
+
+# Bookkeeping columns change on every save and say nothing about the application.
+_NOT_AUDITED = {"id", "created_at", "updated_at"}
+
+
+def application_snapshot(application: Application) -> dict[str, Any]:
+    return {
+        field.attname: getattr(application, field.attname)
+        for field in Application._meta.concrete_fields
+        if field.attname not in _NOT_AUDITED
+    }
+
+
+def audit_write(
+    *,
+    application: Application,
+    action: str,
+    actor: User,
+    actor_kind: str,
+    before: dict[str, Any],
+    reason: str = "",
+    extra: dict[str, Any] | None = None,
+) -> AuditRecord:
+    """Record what changed between `before` and the application as it is now.
+
+    Only changed values are kept, old under "before" and new under "after"; `extra` adds
+    what changed outside the row (a cost line added, a document frozen).
+    """
+    after_all = application_snapshot(application)
+    changed = [key for key, value in after_all.items() if before.get(key) != value]
+    after = {key: after_all[key] for key in changed}
+    after.update(extra or {})
+    return AuditRecord.objects.create(
+        application=application,
+        action=action,
+        from_status=before["status"],
+        to_status=application.status,
+        actor=actor,
+        actor_kind=actor_kind,
+        before={key: before.get(key) for key in changed},
+        after=after,
+        reason=reason,
+    )
+
+
+def member_role(*, user: User, application: Application) -> str:
+    """The user's role in the application's association; PermissionDenied for outsiders."""
+    membership = Membership.objects.filter(user=user, association=application.association).first()
+    if membership is None:
+        raise PermissionDenied(_("この自治会の担当者ではありません。"))
+    return membership.role
+
+
+def owner_require(*, user: User, application: Application, what: str) -> str:
+    """Submitting, reporting and claiming bind the association: its owner (会長) does them."""
+    if member_role(user=user, application=application) != Membership.Role.OWNER:
+        raise PermissionDenied(
+            _("%(what)sは、自治会の管理者（会長など）のアカウントでだけできます。") % {"what": what}
+        )
+    return Actor.OWNER
+
+
+def clerk_require(*, user: User, application: Application) -> CityStaff:
+    """A clerk of the city running the application's program."""
+    clerk = CityStaff.objects.filter(user=user, is_active=True).first()
+    if clerk is None or clerk.city_id != application.program.city_id:
+        raise PermissionDenied(_("この申請を扱えるのは、担当する市の職員だけです。"))
+    return clerk
