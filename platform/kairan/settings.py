@@ -93,6 +93,15 @@ ISSUER_BANK_ACCOUNT = _secret_or(
     "ISSUER_BANK_ACCOUNT", "デモ銀行 一関支店（001） 普通 1234567 カイラン ウンエイジムキョク"
 )
 
+# --- Billing (README: "Billing") ---------------------------------------------------------------
+# Days after an invoice's due date before sending is suspended; paying resumes it at once.
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 30)
+# Days between two overdue reminders of the same invoice.
+BILLING_REMINDER_INTERVAL_DAYS = env_int("BILLING_REMINDER_INTERVAL_DAYS", 7, minimum=1)
+# Card payments through Stripe, only when both are set; otherwise bank transfer only.
+STRIPE_SECRET_KEY = env_optional("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_optional("STRIPE_WEBHOOK_SECRET")
+
 # --- Database, broker, cache ----------------------------------------------------------------
 _database_url = env_optional("DATABASE_URL")
 if _database_url:
