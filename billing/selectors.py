@@ -164,10 +164,11 @@ def subsidy_paid_costs(*, association: Association, since: date, until: date) ->
     )
     costs = []
     for invoice in invoices:
-        charged = category_totals_with_tax(_lines_of(invoice.lines.all()))
+        charged = category_totals_with_tax(stored_lines(invoice.lines.all()))
         credited: dict[str, int] = {}
         for note in invoice.credit_notes.all():
-            for category, amount in category_totals_with_tax(_lines_of(note.lines.all())).items():
+            returned = category_totals_with_tax(stored_lines(note.lines.all()))
+            for category, amount in returned.items():
                 credited[category] = credited.get(category, 0) + amount
         for category, amount in charged.items():
             net = amount - credited.get(category, 0)
@@ -187,7 +188,7 @@ def subsidy_paid_costs(*, association: Association, since: date, until: date) ->
     return costs
 
 
-def _lines_of(rows: QuerySet) -> list[Line]:
+def stored_lines(rows: QuerySet) -> list[Line]:
     """Stored invoice or credit note lines as plain values for billing.calculations; only the
     amounts, categories and rates matter for the sums."""
     return [
