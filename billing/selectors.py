@@ -19,6 +19,7 @@ from billing.calculations import (
 from billing.models import (
     BillingAccount,
     CreditNote,
+    CreditNoteLine,
     Invoice,
     Payment,
     PaymentAllocation,
@@ -128,6 +129,18 @@ def account_credit(*, account: BillingAccount) -> int:
         or 0
     )
     return paid - allocated
+
+
+def credit_note_room(*, invoice: Invoice, category: str) -> int:
+    """How much (tax-exclusive) of a category a new credit note may still give back."""
+    charged = invoice.lines.filter(category=category).aggregate(s=Sum("amount"))["s"] or 0
+    returned = (
+        CreditNoteLine.objects.filter(credit_note__invoice=invoice, category=category).aggregate(
+            s=Sum("amount")
+        )["s"]
+        or 0
+    )
+    return max(0, charged - returned)
 
 
 def association_sending_allowed(*, association: Association) -> bool:

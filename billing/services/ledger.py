@@ -230,18 +230,12 @@ def credit_note_issue(
         account = BillingAccount.objects.select_for_update().get(pk=invoice.account_id)
         rates = {line.category: line.tax_rate_percent for line in invoice.lines.all()}
         for category in {line.category for line in lines}:
-            charged = sum(x.amount for x in invoice.lines.all() if x.category == category)
-            returned = sum(
-                x.amount
-                for x in CreditNoteLine.objects.filter(
-                    credit_note__invoice=invoice, category=category
-                )
-            )
+            room = selectors.credit_note_room(invoice=invoice, category=category)
             asked = sum(line.amount for line in lines if line.category == category)
-            if category not in rates or returned + asked > charged:
+            if category not in rates or asked > room:
                 raise ValidationError(
                     _("返還できるのは請求した金額（税抜 %(left)s円）までです。")
-                    % {"left": f"{max(0, charged - returned):,}"}
+                    % {"left": f"{room:,}"}
                 )
         plain = [
             Line(x.category, x.description, 1, x.amount, rates[x.category], today, today)

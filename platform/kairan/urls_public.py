@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from billing import views as billing_views
 from kairan import views
 from tenants import views as tenant_views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("associations/new/", tenant_views.association_create, name="association_create"),
     path("associations/<slug:slug>/open/", tenant_views.association_open, name="association_open"),
     path("admin/", admin.site.urls),
+    path("billing/stripe/webhook/", billing_views.stripe_webhook, name="stripe_webhook"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
