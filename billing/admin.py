@@ -25,7 +25,7 @@ from billing.models import (
     Plan,
     PlanAssignment,
 )
-from billing.services.accounts import account_standing_update
+from billing.services.accounts import account_standing_update, plan_change
 from billing.services.ledger import CreditLine, credit_note_issue, payment_record
 
 
@@ -53,7 +53,7 @@ class PlanAssignmentInline(admin.TabularInline):
     fields = ["plan", "effective_from"]
     readonly_fields = ["plan", "effective_from"]
     can_delete = False
-    verbose_name_plural = _("プランの履歴（変更は翌月から。/staff/ ではなくここでは表示のみ）")
+    verbose_name_plural = _("プランの履歴")
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -80,8 +80,22 @@ class PaymentInline(admin.TabularInline):
         return False
 
 
+class BillingAccountForm(forms.ModelForm):
+    next_plan = forms.ModelChoiceField(
+        Plan.objects.all(),
+        required=False,
+        label=_("プランの変更"),
+        help_text=_("選ぶと来月1日から新しいプランになります。今月の料金は変わりません。"),
+    )
+
+    class Meta:
+        model = BillingAccount
+        fields = ["payment_method", "status", "registration_number"]
+
+
 @admin.register(BillingAccount)
 class BillingAccountAdmin(admin.ModelAdmin):
+    form = BillingAccountForm
     list_display = ["association", "payment_method", "status", "plan_now", "mails_this_month",
                     "mails_last_month", "open_balance", "credit"]  # fmt: skip
     list_filter = ["status", "payment_method"]
@@ -90,7 +104,7 @@ class BillingAccountAdmin(admin.ModelAdmin):
                        "stripe_subscription_id", "stripe_subscription_status",
                        "stripe_payment_failed_at", "open_balance", "credit"]  # fmt: skip
     fields = ["association", "starts_on", "payment_method", "status", "suspended_at",
-              "registration_number", "open_balance", "credit", "stripe_customer_id",
+              "next_plan", "registration_number", "open_balance", "credit", "stripe_customer_id",
               "stripe_subscription_id", "stripe_subscription_status",
               "stripe_payment_failed_at"]  # fmt: skip
     inlines = [PlanAssignmentInline, PaymentInline]
@@ -125,6 +139,11 @@ class BillingAccountAdmin(admin.ModelAdmin):
     @admin.display(description=_("預かり金"))
     def credit(self, account: BillingAccount) -> str:
         return _yen(selectors.account_credit(account=account))
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("next_plan"):
+            plan_change(association=obj.association, plan=form.cleaned_data["next_plan"])
 
     @admin.action(description=_("配信を再開する（未払いが残っていれば翌日また停止されます）"))
     def resume_sending(self, request: HttpRequest, queryset: QuerySet[BillingAccount]) -> None:

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from billing.models import BillingAccount, CreditNote, Payment
-from billing.selectors import invoice_list
+from billing.models import BillingAccount, CreditNote, Payment, Plan
+from billing.selectors import invoice_list, plan_pending
 from billing.services.ledger import invoice_issue, payment_record
 from tenants.models import Membership, User
 from tests.conftest import client_for, staff_client
@@ -88,8 +88,10 @@ def _admin(operator: User):
     return client
 
 
-def test_operator_records_an_over_payment_in_the_admin(operator: User) -> None:
+def test_operator_records_an_over_payment_and_a_plan_change_in_the_admin(operator: User) -> None:
     _association, account, invoice = _issued("nami")
+    light = Plan.objects.create(code="light", name="ライト", setup_fee=0, monthly_fee=1500,
+                                mails_included=1000, extra_mail_price=2)  # fmt: skip
     admin = _admin(operator)
     url = f"/admin/billing/billingaccount/{account.pk}/change/"
     assert admin.get(url).status_code == 200
@@ -104,12 +106,15 @@ def test_operator_records_an_over_payment_in_the_admin(operator: User) -> None:
         "payments-0-method": "bank_transfer", "payments-0-amount": "40000",
         "payments-0-received_on": "2025-04-12", "payments-0-reference": "振込-0412",
         "payments-0-note": "", "payments-0-account": str(account.pk),
+        "next_plan": str(light.pk),
     }  # fmt: skip
     response = admin.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     payment = Payment.objects.get(account=account)
     assert (payment.amount, payment.recorded_by) == (40000, operator)
     assert invoice_list().get(pk=invoice.pk).balance == 0
+    # The plan chosen in the same form applies from next month.
+    assert plan_pending(account=account, month=timezone.localdate()).plan == light
     changelist = admin.get("/admin/billing/billingaccount/").content.decode()
     assert "3,700円" in changelist  # the credit carried forward
     assert admin.get("/admin/billing/invoice/").status_code == 200
