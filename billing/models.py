@@ -50,6 +50,9 @@ class Plan(models.Model):
     stripe_setup_price_id = models.CharField(max_length=100, blank=True, editable=False)
     stripe_tax_rate_id = models.CharField(max_length=100, blank=True, editable=False)
 
+    PRICE_FIELDS = ("setup_fee", "monthly_fee", "mails_included", "extra_mail_price",
+                    "tax_rate_percent")  # fmt: skip
+
     class Meta:
         verbose_name = _("料金プラン")
         verbose_name_plural = _("料金プラン")
@@ -77,6 +80,15 @@ class Plan(models.Model):
             )
         if self.tax_rate_percent is not None and self.tax_rate_percent > 100:
             raise ValidationError({"tax_rate_percent": _("消費税率は100%以下にしてください。")})
+        if self.pk and self.stripe_setup_price_id:
+            # Stripe prices cannot change; the subscriptions on them would bill the old amounts.
+            before = Plan.objects.filter(pk=self.pk).values(*self.PRICE_FIELDS).first() or {}
+            if any(before.get(name) != getattr(self, name) for name in self.PRICE_FIELDS):
+                raise ValidationError(
+                    _(
+                        "Stripeで使っているプランの金額は変えられません。新しいプランを作ってください。"
+                    )
+                )
 
     @property
     def setup_fee_with_tax(self) -> int:

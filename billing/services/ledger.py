@@ -317,11 +317,11 @@ def _settle(*, account: BillingAccount) -> None:
     unsettled = selectors.invoice_list().filter(
         account=account, paid_on__isnull=True, balance__lte=0, allocated__gt=0
     )
-    issuer = issuer_get()
     for invoice in unsettled:
         paid_on = max(a.payment.received_on for a in invoice.allocations.select_related("payment"))
         Invoice.objects.filter(pk=invoice.pk).update(paid_on=paid_on)
         if not Receipt.objects.filter(invoice=invoice).exists():
+            issuer = issuer_get()
             # A PDF receipt sent electronically is not a taxable document under 印紙税法
             # (no revenue stamp), whatever the amount.
             Receipt.objects.create(

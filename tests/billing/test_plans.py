@@ -54,3 +54,15 @@ def test_a_currency_other_than_yen_is_refused_with_a_clear_message() -> None:
 def test_prices_are_shown_tax_inclusive() -> None:
     plan = plan_default()
     assert (plan.setup_fee_with_tax, plan.monthly_fee_with_tax) == (33000, 3300)
+
+
+@pytest.mark.django_db
+def test_a_plan_in_use_at_stripe_keeps_its_prices() -> None:
+    plan = plan_default()
+    plan.stripe_setup_price_id = "price_test_setup"
+    plan.save(update_fields=["stripe_setup_price_id"])
+    plan.name = "スタンダード（新）"
+    plan.full_clean()  # a new name is fine
+    plan.monthly_fee = 3500
+    with pytest.raises(ValidationError, match="新しいプランを作って"):
+        plan.full_clean()
