@@ -169,10 +169,12 @@ def subscription_create(
     *,
     payment_method: str,
     anchor: datetime,
+    key: str,
     with_setup_fee: bool,
 ) -> SubscriptionStarted:
     """The monthly price and the metered price, renewing on the 1st (`anchor`); the time
-    until then is free (proration none), like the ledger's free sign-up month."""
+    until then is free (proration none), like the ledger's free sign-up month. `key` names the
+    card set-up this subscription comes from: the same one never starts two subscriptions."""
     client.v1.customers.update(
         account.stripe_customer_id,
         {"invoice_settings": {"default_payment_method": payment_method}},
@@ -189,7 +191,7 @@ def subscription_create(
     }
     if with_setup_fee:
         params["add_invoice_items"] = [{"price": plan.stripe_setup_price_id, "quantity": 1}]
-    subscription = client.v1.subscriptions.create(params, _once(f"subscription-{account.pk}"))
+    subscription = client.v1.subscriptions.create(params, _once(f"subscription-{account.pk}-{key}"))
     return SubscriptionStarted(subscription.id, subscription.status)
 
 

@@ -88,6 +88,7 @@ def stripe_card_setup_complete(*, customer_id: str, setup_intent_id: str) -> Bil
             plan,
             payment_method=payment_method,
             anchor=anchor,
+            key=setup_intent_id,
             # Stripe charges the setup fee now; the ledger's first invoice receives it as
             # credit on the 1st. Once the ledger has billed it, Stripe must not.
             with_setup_fee=not account.invoices.exists(),
@@ -95,7 +96,8 @@ def stripe_card_setup_complete(*, customer_id: str, setup_intent_id: str) -> Bil
         account.payment_method = PaymentMethod.STRIPE
         account.stripe_subscription_id = started.id
         account.stripe_subscription_status = started.status
-        account.stripe_subscription_event_at = now
+        # Events about the new subscription all come after this; let the first one apply.
+        account.stripe_subscription_event_at = None
         account.stripe_metered_since = now
         account.save()
     return account

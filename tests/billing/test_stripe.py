@@ -121,7 +121,7 @@ def test_checkout_completed_starts_the_subscription_with_metered_price_and_setup
     anchor = datetime.fromtimestamp(int(sub.params["billing_cycle_anchor"]), tz=UTC)
     local = timezone.localtime(anchor)
     assert (local.day, local.hour, local.minute) == (1, 0, 0)  # the 1st, midnight in Japan
-    assert sub.headers["Idempotency-Key"] == f"kairan-subscription-{account.pk}"
+    assert sub.headers["Idempotency-Key"] == f"kairan-subscription-{account.pk}-seti_test_Kairan1"
     account.refresh_from_db()
     assert (account.payment_method, account.stripe_subscription_id) == (
         "stripe",
