@@ -1,11 +1,14 @@
 """Builders for test data, in one place. They go through the services a user's clicks reach."""
 
 import itertools
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.db import connection
 from django_tenants.utils import tenant_context
 
+from billing.models import BillingAccount
 from delivery.links import link_token_make
 from delivery.models import Group, Subscriber
 from delivery.services.groups import group_create
@@ -196,3 +199,25 @@ def clerk_client(user: User, password: str = "pass-word-1234"):
     response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(CLERK_TOTP_SECRET)})
     assert response.status_code == 302, response.content.decode()[:2000]
     return client
+
+
+# --- Billing -------------------------------------------------------------------------------
+
+
+def billing_account_make(association: Association, signed_up: date) -> BillingAccount:
+    """The association's billing account as if it had signed up on `signed_up` (Japan time)."""
+    from billing.services.accounts import account_ensure
+
+    noon = datetime.combine(signed_up, time(12), ZoneInfo("Asia/Tokyo"))
+    Association.objects.filter(pk=association.pk).update(created_at=noon)
+    association.refresh_from_db()
+    return account_ensure(association=association)
+
+
+def mails_record(association: Association, count: int, on: date, prefix: str = "m") -> int:
+    """`count` mails accepted on a day, through the metering hook the delivery code calls."""
+    from billing.services import usage_record_many
+
+    at = datetime.combine(on, time(10), ZoneInfo("Asia/Tokyo"))
+    keys = [f"{prefix}-{on.isoformat()}-{n}" for n in range(count)]
+    return usage_record_many(association=association, kind="mail", keys=keys, occurred_at=at)

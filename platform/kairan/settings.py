@@ -158,6 +158,15 @@ ISSUER_BANK_ACCOUNT = env_required_in_production(
     production=PRODUCTION,
 )
 
+# --- Billing (README: "Billing") ---------------------------------------------------------------
+# Days after an invoice's due date before sending is suspended; paying resumes it at once.
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 30)
+# Days between two overdue reminders of the same invoice.
+BILLING_REMINDER_INTERVAL_DAYS = env_int("BILLING_REMINDER_INTERVAL_DAYS", 7, minimum=1)
+# Card payments through Stripe, only when both are set; otherwise bank transfer only.
+STRIPE_SECRET_KEY = env_optional("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_optional("STRIPE_WEBHOOK_SECRET")
+
 # --- Database, broker, cache ----------------------------------------------------------------
 # Production names its servers; only development starts embedded ones.
 _database_url = env_str("DATABASE_URL") if PRODUCTION else env_optional("DATABASE_URL")

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from delivery.views import inbound as inbound_views
+from billing import views as billing_views
 from kairan import views
 from tenants import views as tenant_views
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("associations/<slug:slug>/open/", tenant_views.association_open, name="association_open"),
     path("city/", include("subsidy.urls_city")),  # the city's subsidy portal (clerks, MFA)
     path("admin/", admin.site.urls),
+    path("billing/stripe/webhook/", billing_views.stripe_webhook, name="stripe_webhook"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Amazon SES → SNS: residents' mail, bounces and complaints (signature-checked).
     path("inbound/ses/", inbound_views.ses_notification, name="inbound_ses"),

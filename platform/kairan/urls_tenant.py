@@ -7,6 +7,7 @@ from tenants import views as tenant_views
 urlpatterns = [
     path("", include("delivery.urls")),
     path("staff/subsidy/", include("subsidy.urls_staff")),
+    path("", include("billing.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/enter/<str:token>/", tenant_views.staff_enter, name="staff_enter"),
     path("i18n/", include("django.conf.urls.i18n")),
