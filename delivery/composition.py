@@ -68,7 +68,11 @@ class Composer:
         subscriber = delivery.subscriber
         shared = self._shared_for(delivery)
         leave_url = unsubscribe_url(self.association, subscriber.pk)
-        body = shared.body.replace(_NAME, subscriber.display_name).replace(_UNSUBSCRIBE, leave_url)
+        body = (
+            shared.body.replace(_NAME, subscriber.display_name)
+            .replace(_UNSUBSCRIBE, leave_url)
+            .replace(_PREFERENCES, preferences_url(self.association, subscriber.pk))
+        )
         if delivery.kind == Delivery.Kind.CONFIRM:
             token = link_token_make(
                 purpose="confirm", subscriber_id=subscriber.pk, nonce=subscriber.confirm_nonce

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connection
 
 from delivery.addresses import recipient_route
 from delivery.services.inbound import inbound_store
@@ -22,8 +22,11 @@ from tenants.models import Association
 
 
 def _association_exists(slug: str) -> bool:
-    close_old_connections()
-    return Association.objects.filter(slug=slug, is_template=False).exists()
+    # Runs in an executor thread that no request cycle cleans up: close when done.
+    try:
+        return Association.objects.filter(slug=slug, is_template=False).exists()
+    finally:
+        connection.close()
 
 
 class SmtpListener(MailCatcher):
@@ -61,8 +64,10 @@ class SmtpListener(MailCatcher):
 
 
 def _store(raw: bytes, recipients: list[str], envelope_from: str, peer: str) -> None:
-    close_old_connections()
-    inbound_store(raw=raw, recipients=recipients, envelope_from=envelope_from, source=peer)
+    try:
+        inbound_store(raw=raw, recipients=recipients, envelope_from=envelope_from, source=peer)
+    finally:
+        connection.close()
 
 
 def smtp_listener_start(*, host: str, port: int, catch_dir: Path | None) -> Controller:

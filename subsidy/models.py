@@ -355,11 +355,13 @@ class AuditRecord(models.Model):
     CREATE = "create"
     LINE_ADD = "line_add"
     LINE_REMOVE = "line_remove"
+    LINES_COLLECT = "lines_collect"
     ACTION_CHOICES = [
         (CREATE, _("作成")),
         (EDIT, _("編集")),
         (LINE_ADD, _("経費の追加")),
         (LINE_REMOVE, _("経費の削除")),
+        (LINES_COLLECT, _("請求書からの取り込み")),
         *Action.choices,
     ]
 

@@ -19,6 +19,9 @@ urlpatterns = [
     path("<int:application_id>/report/", staff.report, name="subsidy_report"),
     path("<int:application_id>/report/submit/", staff.report_send, name="subsidy_report_submit"),
     path(
+        "<int:application_id>/report/collect/", staff.report_collect, name="subsidy_report_collect"
+    ),
+    path(
         "<int:application_id>/lines/<int:line_id>/remove/",
         staff.line_remove,
         name="subsidy_line_remove",

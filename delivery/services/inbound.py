@@ -158,15 +158,21 @@ def _bounce(token: str, mail: ParsedMail) -> Outcome:
 
 
 def bounce_record(*, delivery: Delivery, reason: Suppression.Reason, detail: str = "") -> None:
-    """The address behind this delivery is dead (or complained): stop mailing it, anywhere."""
+    """The address behind this delivery is dead, or its owner complained: stop mailing it,
+    from every association. A complaint counts as leaving (解除), a bounce as undeliverable."""
     subscriber = delivery.subscriber
+    status = (
+        Subscriber.Status.BOUNCED
+        if reason == Suppression.Reason.BOUNCE
+        else Subscriber.Status.UNSUBSCRIBED
+    )
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).update(
             status=Delivery.Status.BOUNCED,
             error=f"{reason} {detail}"[:200],
             updated_at=timezone.now(),
         )
-        Subscriber.objects.filter(pk=subscriber.pk).update(status=Subscriber.Status.BOUNCED)
+        Subscriber.objects.filter(pk=subscriber.pk).update(status=status)
         if subscriber.email_hash:
             Suppression.objects.get_or_create(
                 address_hash=subscriber.email_hash,

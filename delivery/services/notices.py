@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.selectors import association_sending_allowed
 from delivery import tasks
 from delivery.audience import Audience
 from delivery.models import Delivery, Notice, Recurrence
@@ -52,6 +53,13 @@ def notice_create(
     """Write a notice and send it now, or schedule it; all or nothing."""
     if not audience.chosen:
         raise ValidationError(_("宛先を選んでください（全員、グループ、または個人）。"))
+    if not association_sending_allowed(association=connection.tenant):
+        raise ValidationError(
+            _(
+                "お支払いが確認できないため、配信を一時停止しています。"
+                "請求書をご確認ください（データは消えません）。"
+            )
+        )
     if scheduled_at is not None and scheduled_at <= timezone.now():
         raise ValidationError(_("配信日時が過ぎています。これから先の日時を指定してください。"))
     with transaction.atomic():

@@ -18,6 +18,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from billing.selectors import association_sending_allowed
+from billing.services import usage_record_many
 from delivery import tasks
 from delivery.addresses import token_make
 from delivery.composition import Composer
@@ -94,6 +96,10 @@ def _still_wanted(delivery: Delivery) -> bool:
     return status == Subscriber.Status.ACTIVE
 
 
+def _usage_key(delivery_id: int) -> str:
+    return f"delivery-{delivery_id}"
+
+
 def _set(delivery_ids: Sequence[int], status: Delivery.Status, error: str = "") -> None:
     fields: dict[str, object] = {
         "status": status,
@@ -113,10 +119,14 @@ def deliveries_send(*, delivery_ids: Sequence[int]) -> int:
     retried with backoff.
     """
     started = time.monotonic()
+    association = connection.tenant
+    if not association_sending_allowed(association=association):
+        # Suspended for non-payment: nothing is sent and nothing is lost. The rows stay
+        # queued and the sweeper gives them a job again once sending is allowed.
+        return 0
     claimed = _claim(delivery_ids)
     if not claimed:
         return 0
-    association = connection.tenant
     deliveries = list(
         Delivery.objects.filter(pk__in=claimed).select_related("subscriber", "notice")
     )
@@ -169,6 +179,7 @@ def deliveries_send(*, delivery_ids: Sequence[int]) -> int:
                 break
             else:
                 sent.append(delivery.pk)
+    usage_record_many(association=association, kind="mail", keys=[_usage_key(pk) for pk in sent])
     _notices_complete({d.notice_id for d in deliveries if d.notice_id})
     logger.info(
         "deliveries sent=%d retry=%d schema=%s", len(sent), len(retry), connection.schema_name
@@ -205,11 +216,22 @@ def outbox_sweep() -> int:
     if stale:
         Delivery.objects.filter(pk__in=[d.pk for d in stale]).update(updated_at=now)
         deliveries_enqueue(stale)
+    if not association_sending_allowed(association=connection.tenant):
+        return 0
     unfinished = Delivery.objects.filter(
         status__in=[Delivery.Status.QUEUED, Delivery.Status.CLAIMED]
     ).exists()
-    if not unfinished:
-        Outbox.objects.filter(schema_name=connection.schema_name).delete()
+    outbox = Outbox.objects.filter(schema_name=connection.schema_name).first()
+    if not unfinished and outbox is not None:
+        # Meter again everything sent since the outbox opened: a worker that died between
+        # sending and metering left mails unmetered; keys make the repeats count once.
+        sent = Delivery.objects.filter(status=Delivery.Status.SENT, sent_at__gte=outbox.since)
+        usage_record_many(
+            association=connection.tenant,
+            kind="mail",
+            keys=[_usage_key(pk) for pk in sent.values_list("pk", flat=True)],
+        )
+        outbox.delete()
     _notices_complete(
         set(Notice.objects.filter(status=Notice.Status.SENDING).values_list("pk", flat=True))
     )

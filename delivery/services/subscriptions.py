@@ -8,7 +8,7 @@ site-wide suppression list (permanent bounces, complaints) receive nothing.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,10 @@ def subscriber_join(
     if Suppression.objects.filter(address_hash=hashed).exists():
         return
     with transaction.atomic():
+        # Two joins for one new address at once (a double click, a mail flood) must not both
+        # insert: a transaction-scoped advisory lock on the address's hash serialises them.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [hashed])
         subscriber = Subscriber.objects.select_for_update().filter(email_hash=hashed).first()
         if subscriber is not None and subscriber.status == Subscriber.Status.ACTIVE:
             return

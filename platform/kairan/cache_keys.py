@@ -10,8 +10,9 @@ Those keys are put in the public schema's key space instead, whatever host the r
 from django.conf import settings
 from django.db import connection
 
-# allauth.core.internal.ratelimit: "allauth:rl:<app>:<action>:<rate>:<source>" (and ":lock").
-_SITE_WIDE_PREFIXES = ("allauth:rl:",)
+# allauth.core.internal.ratelimit: "allauth:rl:<app>:<action>:<rate>:<source>" (and ":lock");
+# delivery.rate_limits: "ratelimit:<what>:<source>".
+_SITE_WIDE_PREFIXES = ("allauth:rl:", "ratelimit:")
 
 
 def cache_key_make(key: str, key_prefix: str, version: int) -> str:

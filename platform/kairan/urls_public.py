@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from delivery.views import inbound as inbound_views
 from billing import views as billing_views
+from delivery.views import inbound as inbound_views
 from kairan import views
 from tenants import views as tenant_views
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from kairan.wareki import wareki_date
 from subsidy.calculations import Category
-from subsidy.models import Application, CostLine, Document, Receipt
+from subsidy.models import Application, AuditRecord, CostLine, Document, Receipt
 from subsidy.selectors import actual_figures
 from subsidy.services.audit import application_snapshot, audit_write, member_role, owner_require
 from subsidy.services.documents import document_freeze
@@ -162,6 +162,65 @@ def cost_line_add(
             },
         )
     return line
+
+
+def billing_costs_collect(*, application: Application, user: User) -> list[CostLine]:
+    """Add the platform's own paid invoices (setup and usage fees) to a granted report.
+
+    Paid between the grant decision and the end of the window; an invoice already collected
+    is not added again. These lines need no receipt upload: the invoice and its receipt are
+    the platform's own documents (billing).
+    """
+    from billing.issuer import issuer_get
+    from billing.selectors import subsidy_paid_costs
+
+    role = member_role(user=user, application=application)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        _editable_report(application)
+        assert application.decision_date is not None  # granted
+        costs = subsidy_paid_costs(
+            association=application.association,
+            since=application.decision_date,
+            until=application.program.window_end,
+        )
+        known = set(
+            application.cost_lines.filter(source=CostLine.Source.BILLING).values_list(
+                "billing_reference", "category"
+            )
+        )
+        before = application_snapshot(application)
+        vendor = issuer_get().name
+        added = []
+        for cost in costs:
+            if (cost.invoice_number, cost.category) in known or cost.amount <= 0:
+                continue
+            label = _("初期費用") if cost.category == "setup" else _("利用料")
+            added.append(
+                CostLine.objects.create(
+                    application=application,
+                    source=CostLine.Source.BILLING,
+                    category=cost.category,
+                    description=_("%(label)s（請求書 %(number)s）")
+                    % {"label": label, "number": cost.invoice_number},
+                    vendor=vendor,
+                    amount=cost.amount,
+                    paid_on=cost.paid_on,
+                    service_start=cost.period_start,
+                    service_end=cost.period_end,
+                    billing_reference=cost.invoice_number,
+                )
+            )
+        if added:
+            audit_write(
+                application=application,
+                action=AuditRecord.LINES_COLLECT,
+                actor=user,
+                actor_kind=Actor.OWNER if role == "owner" else "editor",
+                before=before,
+                extra={"invoices": [line.billing_reference for line in added]},
+            )
+    return added
 
 
 def cost_line_remove(*, line: CostLine, user: User) -> None:

@@ -22,7 +22,13 @@ from subsidy.services.applications import (
     application_update,
 )
 from subsidy.services.claims import claim_submit
-from subsidy.services.reports import Upload, cost_line_add, cost_line_remove, report_submit
+from subsidy.services.reports import (
+    Upload,
+    billing_costs_collect,
+    cost_line_add,
+    cost_line_remove,
+    report_submit,
+)
 from subsidy.views._responses import form_errors_from, pdf_response, refusals_shown
 from subsidy.workflow import EDITABLE, Actor, Status, actions_available
 from tenants.models import Association, Membership
@@ -374,6 +380,22 @@ def line_remove(request: HttpRequest, application_id: int, line_id: int) -> Http
     line = get_object_or_404(CostLine, pk=line_id, application=application)
     cost_line_remove(line=line, user=request.user)
     messages.success(request, _("経費を1件削除しました。"))
+    return redirect("subsidy_report", application_id=application.pk)
+
+
+@staff_required
+@refusals_shown
+@require_POST
+def report_collect(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Add the platform's paid invoices to the report, without receipt uploads."""
+    application = _application(request, application_id)
+    added = billing_costs_collect(application=application, user=request.user)
+    if added:
+        messages.success(
+            request, _("Kairanの請求書から%(n)d件の経費を取り込みました。") % {"n": len(added)}
+        )
+    else:
+        messages.info(request, _("新しく取り込める支払い済みの請求書はありません。"))
     return redirect("subsidy_report", application_id=application.pk)
 
 
