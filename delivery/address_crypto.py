@@ -32,6 +32,11 @@ def address_encrypt(address: str) -> tuple[str, str]:
     return key_id, fernet.encrypt(address_normalize(address).encode()).decode()
 
 
+def address_key_current() -> str:
+    """The id of the key new and re-encrypted addresses use (the first of ADDRESS_KEYS)."""
+    return _keys(settings.ADDRESS_KEYS)[0][0]
+
+
 def address_decrypt(key_id: str, ciphertext: str) -> str:
     for candidate_id, fernet in _keys(settings.ADDRESS_KEYS):
         if candidate_id == key_id:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/<str:token>/erase/", residents.erase, name="erase"),
     path("staff/", staff.staff_home, name="staff_home"),
     path("staff/groups/", staff.groups, name="staff_groups"),
+    path("staff/poster/", staff.join_poster, name="staff_poster"),
     path("staff/subscribers/", staff.subscribers, name="staff_subscribers"),
     path(
         "staff/subscribers/<int:subscriber_id>/",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from delivery import selectors
+from delivery.addresses import join_address
 from delivery.forms import (
     WEEKDAYS,
     GroupForm,
@@ -19,6 +20,7 @@ from delivery.forms import (
 )
 from delivery.models import Group, Notice, Subscriber
 from delivery.paper import paper_pack_pdf
+from delivery.poster import join_poster_pdf
 from delivery.services import notices, subscriptions
 from delivery.services.groups import group_create
 from tenants.permissions import staff_required
@@ -29,6 +31,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     context = {
         "counts": selectors.subscriber_counts(),
         "notices": selectors.notice_list()[:10],
+        "join_address": join_address(request.tenant.slug),
     }
     return render(request, "delivery/staff/home.html", context)
 
@@ -239,4 +242,14 @@ def notice_paper(request: HttpRequest, notice_id: int) -> HttpResponse:
     pdf = paper_pack_pdf(notice=notice, association_name=request.tenant.name)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="kairan-{notice.pk}.pdf"'
+    return response
+
+
+@staff_required
+def join_poster(request: HttpRequest) -> HttpResponse:
+    """The A4 registration poster with QR codes, for the paper 回覧板."""
+    response = HttpResponse(
+        join_poster_pdf(association=request.tenant), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = 'inline; filename="kairan-poster.pdf"'
     return response

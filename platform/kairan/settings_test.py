@@ -35,3 +35,6 @@ def _redis_db(url: str, db: int) -> str:
 
 
 CACHES["default"]["LOCATION"] = _redis_db(REDIS_URL, 15)  # noqa: F405
+
+# Two test runs on one server (a developer's and a helper's) need two test databases.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("KAIRAN_TEST_DATABASE", "test_kairan")}  # noqa: F405
