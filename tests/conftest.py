@@ -28,6 +28,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_database_connection(django_db_blocker) -> Iterator[None]:  # noqa: ANN001
+    """A new database session for every test.
+
+    Creating schemas inside a transaction that is then rolled back (what most tests do when
+    they provision an association) leaves the server process's catalog caches ever larger:
+    measured here, about 10 MB and a growing share of a second per association, so a long
+    suite slowed to a crawl. Being autouse and independent of `db`, this fixture is torn down
+    after the test's rollback, and closing the connection starts a fresh server process.
+    """
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+
+
+@pytest.fixture(autouse=True)
 def _public_schema_first() -> None:
     # A test client's request on an association's host leaves the connection in that schema.
     connection.set_schema_to_public()
