@@ -1,5 +1,8 @@
 """The city portal (public host, /city/): review, decide, confirm, record payment, export."""
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -120,9 +123,29 @@ def detail(request: HttpRequest, application_id: int) -> HttpResponse:
     return render(request, "subsidy/city/detail.html", _detail_context(request, application))
 
 
-def _action_failed(
-    request: HttpRequest, application: Application, form_name: str, form: object
+def _clerk_act(
+    request: HttpRequest,
+    application_id: int,
+    form_class: type[forms.Form],
+    form_name: str,
+    act: Callable[[Application, dict], object],
+    done: str,
 ) -> HttpResponse:
+    """One clerk decision: validate the form, run the service, say what happened.
+
+    The service's own ValidationError (a date before the report, an amount above the
+    request …) is shown on the form; the page is the application's, with status 400.
+    """
+    application = _application(request, application_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(application, form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("city_application", application_id=application.pk)
     context = {**_detail_context(request, application), form_name: form, "failed": form_name}
     return render(request, "subsidy/city/detail.html", context, status=400)
 
@@ -132,86 +155,57 @@ def _action_failed(
 @require_POST
 def return_(request: HttpRequest, application_id: int) -> HttpResponse:
     """Return an application (or a report) for correction, with the reason."""
-    application = _application(request, application_id)
-    form = ReturnForm(request.POST)
     service = report_return if request.POST.get("stage") == "report" else application_return
-    if form.is_valid():
-        try:
-            service(application=application, user=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("差し戻しました。自治会に理由が表示されます。"))
-            return redirect("city_application", application_id=application.pk)
-    return _action_failed(request, application, "return_form", form)
+    return _clerk_act(
+        request, application_id, ReturnForm, "return_form",
+        lambda application, data: service(
+            application=application, user=request.user, reason=data["reason"]
+        ),
+        _("差し戻しました。自治会に理由が表示されます。"),
+    )  # fmt: skip
 
 
 @city_staff_required
 @refusals_shown
 @require_POST
 def grant(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
-    form = GrantForm(request.POST)
-    if form.is_valid():
-        try:
-            application_grant(
-                application=application,
-                user=request.user,
-                decision_date=form.cleaned_data["decision_date"],
-                decision_number=form.cleaned_data["decision_number"],
-                granted_amount=form.cleaned_data["granted_amount"],
-                today=clock.today(),
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("交付決定を記録しました。"))
-            return redirect("city_application", application_id=application.pk)
-    return _action_failed(request, application, "grant_form", form)
+    return _clerk_act(
+        request, application_id, GrantForm, "grant_form",
+        lambda application, data: application_grant(
+            application=application, user=request.user, decision_date=data["decision_date"],
+            decision_number=data["decision_number"], granted_amount=data["granted_amount"],
+            today=clock.today(),
+        ),
+        _("交付決定を記録しました。"),
+    )  # fmt: skip
 
 
 @city_staff_required
 @refusals_shown
 @require_POST
 def confirm(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
-    form = ConfirmForm(request.POST)
-    if form.is_valid():
-        try:
-            report_confirm(
-                application=application,
-                user=request.user,
-                confirmed_on=form.cleaned_data["confirmed_on"],
-                today=clock.today(),
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("補助金の額を確定しました。"))
-            return redirect("city_application", application_id=application.pk)
-    return _action_failed(request, application, "confirm_form", form)
+    return _clerk_act(
+        request, application_id, ConfirmForm, "confirm_form",
+        lambda application, data: report_confirm(
+            application=application, user=request.user, confirmed_on=data["confirmed_on"],
+            today=clock.today(),
+        ),
+        _("補助金の額を確定しました。"),
+    )  # fmt: skip
 
 
 @city_staff_required
 @refusals_shown
 @require_POST
 def pay(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
-    form = PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            payment_record(
-                application=application,
-                user=request.user,
-                paid_on=form.cleaned_data["paid_on"],
-                today=clock.today(),
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("支払を記録しました。"))
-            return redirect("city_application", application_id=application.pk)
-    return _action_failed(request, application, "payment_form", form)
+    return _clerk_act(
+        request, application_id, PaymentForm, "payment_form",
+        lambda application, data: payment_record(
+            application=application, user=request.user, paid_on=data["paid_on"],
+            today=clock.today(),
+        ),
+        _("支払を記録しました。"),
+    )  # fmt: skip
 
 
 @city_staff_required
