@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -407,3 +408,12 @@ def test_the_paper_pack_carries_a_reply_slip_for_the_question(town, mail_sink) -
     response = staff_client(town, _owner(town)).get(f"/staff/notices/{notice.pk}/paper/")
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert "回答票" in text and "要支援" in text and "田中家" in text
+
+
+def test_one_click_answers_work_in_browsers_that_keep_no_cookies(town, mail_sink) -> None:
+    notice_ask(town)
+    mail_sink.wait_for(3)
+    [attend, _] = _links(_mail_to(mail_sink, "佐藤"))
+    strict = Client(HTTP_HOST="town.kairan.test", enforce_csrf_checks=True)
+    assert strict.post(f"/a/{attend}/").status_code == 200  # no cookie, no CSRF token
+    assert _answers(town) == {"佐藤": (0, "link")}

@@ -449,3 +449,15 @@ def test_production_keeps_files_in_s3_and_links_by_presigned_urls(settings) -> N
         assert fetched.status_code == 200
         assert fetched.content.startswith(b"%PDF-")
         assert fetched.headers["Content-Disposition"].startswith("attachment;")
+
+
+@pytest.mark.usefixtures("transactional_platform")
+def test_a_worker_renders_the_pages_once_the_upload_is_committed(media_root, worker) -> None:
+    from tests.conftest import jobs_finish
+
+    association = association_make(slug="shigoto")
+    assert _upload(association, pdf_bytes(pages=3)).status_code == 302
+    jobs_finish(worker)
+    with tenant_context(association):
+        file = LibraryFile.objects.get()
+        assert (file.pages_status, file.page_count, file.pages.count()) == ("ready", 3, 3)
