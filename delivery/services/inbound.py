@@ -124,8 +124,9 @@ def _route_one(
 def _reply(token: str, mail: ParsedMail, raw: bytes) -> Outcome:
     """A resident's reply to a notice (or a reminder): kept for the notice's thread, and read
     as an answer when the notice asks a question. A reply from another address than the one
-    the mail went to is accepted and flagged (README: "Replies"): only the recipient's
-    mailbox got the token, so it answers that delivery, typically from a family phone."""
+    the mail went to is accepted and flagged (README, "Replies, answers and the file
+    library"): only the recipient's mailbox got the token, so it answers that delivery,
+    typically from a family member's phone."""
     delivery = Delivery.objects.select_related("subscriber").filter(token=token).first()
     if delivery is None:
         return Outcome.DROPPED
