@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from delivery.address_crypto import address_decrypt
 from delivery.addresses import bounce_address, confirm_address, join_address, reply_address
-from delivery.links import link_token_make
-from delivery.models import Delivery
+from delivery.links import answer_link_make, link_token_make
+from delivery.models import Delivery, Question
 from tenants.models import Association
 from tenants.selectors import association_url
 
@@ -28,6 +28,12 @@ _NAME = "\x01name\x01"
 _UNSUBSCRIBE = "\x01unsubscribe\x01"
 _CONFIRM = "\x01confirm\x01"
 _PREFERENCES = "\x01preferences\x01"
+_ARCHIVE = "\x01archive\x01"
+_LIBRARY = "\x01library\x01"
+
+
+def _answer(choice: int) -> str:
+    return f"\x01answer{choice}\x01"
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,30 @@ def preferences_url(association: Association, subscriber_id: int) -> str:
     return association_url(association, f"/me/{token}/")
 
 
+def archive_url(association: Association, subscriber_id: int) -> str:
+    token = link_token_make(purpose="archive", subscriber_id=subscriber_id)
+    return association_url(association, f"/archive/{token}/")
+
+
+def library_url(association: Association, subscriber_id: int) -> str:
+    """The resident's library; a file's page is this URL followed by `<file id>/`."""
+    token = link_token_make(purpose="library", subscriber_id=subscriber_id)
+    return association_url(association, f"/library/{token}/")
+
+
+def answer_url(association: Association, subscriber_id: int, notice_id: int, choice: int) -> str:
+    token = answer_link_make(subscriber_id=subscriber_id, notice_id=notice_id, choice=choice)
+    return association_url(association, f"/a/{token}/")
+
+
 @dataclass(frozen=True)
 class _Shared:
     body: str
     head: bytes  # headers every recipient of this text shares
+    # Notices and reminders carry links to the resident's archive and library, and one link
+    # per choice of the notice's question.
+    resident_links: bool = False
+    choices: int = 0
 
 
 class Composer:
@@ -73,6 +99,13 @@ class Composer:
             .replace(_UNSUBSCRIBE, leave_url)
             .replace(_PREFERENCES, preferences_url(self.association, subscriber.pk))
         )
+        if shared.resident_links:
+            body = body.replace(_ARCHIVE, archive_url(self.association, subscriber.pk)).replace(
+                _LIBRARY, library_url(self.association, subscriber.pk)
+            )
+            for choice in range(shared.choices):
+                url = answer_url(self.association, subscriber.pk, delivery.notice_id, choice)
+                body = body.replace(_answer(choice), url)
         if delivery.kind == Delivery.Kind.CONFIRM:
             token = link_token_make(
                 purpose="confirm", subscriber_id=subscriber.pk, nonce=subscriber.confirm_nonce
@@ -124,9 +157,23 @@ class Composer:
         elif delivery.kind == Delivery.Kind.WELCOME:
             subject = _("メール配信の登録が完了しました")
         else:
-            context["notice"] = delivery.notice
-            subject = delivery.notice.subject
-        if delivery.kind != Delivery.Kind.NOTICE:
+            notice = delivery.notice
+            question = Question.objects.filter(notice=notice).first()
+            context.update(
+                notice=notice,
+                question=question,
+                answer_links=[
+                    (number, label, _answer(number - 1))
+                    for number, label in enumerate(question.choices if question else [], 1)
+                ],
+                files=list(notice.library_files.order_by("title").only("pk", "title")),
+                archive_url=_ARCHIVE,
+                library_url=_LIBRARY,
+            )
+            subject = notice.subject
+            if delivery.kind == Delivery.Kind.REMINDER:
+                subject = _("ご回答のお願い：%(subject)s") % {"subject": subject}
+        if delivery.kind in (Delivery.Kind.CONFIRM, Delivery.Kind.WELCOME):
             # RFC 3834 §5: sent automatically, so auto-responders stay quiet.
             headers.append("Auto-Submitted: auto-generated")
         encoded_subject = Header(f"【{association.name}】{subject}", "utf-8").encode(linesep="\r\n")
@@ -144,4 +191,9 @@ class Composer:
             ]
         )
         body = render_to_string(f"mail/{delivery.kind}.txt", context)
-        return _Shared(body=body, head=head.encode("ascii"))
+        return _Shared(
+            body=body,
+            head=head.encode("ascii"),
+            resident_links="notice" in context,
+            choices=len(context.get("answer_links", [])),
+        )

@@ -5,7 +5,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delivery.audience import Audience
-from delivery.models import Group, Recurrence, Subscriber
+from delivery.models import Group, LibraryFile, Recurrence, Subscriber
+from delivery.questions import (
+    ATTENDANCE,
+    CHOICES_MAX,
+    CUSTOM,
+    SAFETY,
+    QuestionSpec,
+    question_spec_make,
+)
 from delivery.selectors import group_list
 
 
@@ -66,6 +74,7 @@ class NoticeForm(forms.Form):
     """Compose (and edit) a notice: audience, text, and when it goes out."""
 
     NOW, LATER, MONTHLY, WEEKLY = "now", "later", "monthly", "weekly"
+    _question: QuestionSpec | None = None
 
     to_everyone = forms.BooleanField(label=_("全員に送る"), required=False)
     groups = GroupChoiceField(
@@ -113,6 +122,34 @@ class NoticeForm(forms.Form):
     time_of_day = forms.TimeField(
         label=_("時刻"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
+    question_kind = forms.ChoiceField(
+        label=_("質問をつける（回答を集める）"),
+        choices=[
+            ("", _("質問はつけない")),
+            (ATTENDANCE, _("出欠を聞く（出席／欠席）")),
+            (SAFETY, _("安否確認（無事／要支援／不在）")),
+            (CUSTOM, _("選択肢を自分で決める")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    question_prompt = forms.CharField(
+        label=_("質問の文"),
+        max_length=200,
+        required=False,
+        help_text=_("例：6月14日の総会に出席されますか。空欄なら決まった文が入ります。"),
+    )
+    question_choices = forms.CharField(
+        label=_("選択肢（自分で決めるとき。1行に1つ、2〜6個）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": CHOICES_MAX}),
+    )
+    library_files = forms.ModelMultipleChoiceField(
+        label=_("資料をつける（資料室のファイル）"),
+        queryset=LibraryFile.objects.order_by("-created_at"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: object, editing: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -139,7 +176,26 @@ class NoticeForm(forms.Form):
             self.add_error(
                 "scheduled_at", _("過ぎた日時です。これから先の日時を指定してください。")
             )
+        self._question = None
+        if data.get("question_kind"):
+            try:
+                self._question = question_spec_make(
+                    kind=data["question_kind"],
+                    prompt=data.get("question_prompt", ""),
+                    choices=(data.get("question_choices") or "").splitlines(),
+                )
+            except forms.ValidationError as error:
+                self.add_error("question_choices", error)
         return data
+
+    @property
+    def question(self) -> QuestionSpec | None:
+        """The question chosen, checked (after is_valid)."""
+        return self._question
+
+    @property
+    def library_file_ids(self) -> list[int]:
+        return [f.pk for f in self.cleaned_data.get("library_files") or []]
 
     @property
     def audience(self) -> Audience:
@@ -195,3 +251,49 @@ class PreferencesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class LibraryUploadForm(forms.Form):
+    title = forms.CharField(
+        label=_("題名"),
+        max_length=100,
+        help_text=_("例：令和8年度 総会資料"),
+        error_messages={"required": _("題名を入力してください。")},
+    )
+    category = forms.CharField(
+        label=_("分類（なくても構いません）"),
+        max_length=30,
+        required=False,
+        help_text=_("例：会報、議事録、防災、行事"),
+        widget=forms.TextInput(attrs={"list": "library-categories"}),
+    )
+    file = forms.FileField(
+        label=_("ファイル（PDFかJPEG）"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,application/pdf,image/jpeg"}
+        ),
+        error_messages={"required": _("ファイルを選んでください。")},
+    )
+
+
+class PaperAnswersForm(forms.Form):
+    """One choice per paper household of a notice (回答票 → tally); blank means no answer."""
+
+    def __init__(
+        self, *args: object, households: list, choices: list[str], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        options = [("", _("未回答")), *((str(i), label) for i, label in enumerate(choices))]
+        for household in households:
+            self.fields[f"h{household.subscriber_id}"] = forms.TypedChoiceField(
+                label=household.display_name,
+                choices=options,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial="" if household.choice is None else str(household.choice),
+            )
+
+    @property
+    def answers(self) -> dict[int, int | None]:
+        return {int(name[1:]): value for name, value in self.cleaned_data.items()}

@@ -1,4 +1,5 @@
-"""Signed links for residents, who have no accounts: confirm, unsubscribe.
+"""Signed links for residents, who have no accounts: confirm, unsubscribe, settings, the
+archive and library, one-click answers.
 
 A link names its association's schema, its purpose (the salt) and the subscriber; a link made
 for one association or purpose is refused by every other.
@@ -20,6 +21,14 @@ class LinkError(Exception):
 def link_token_make(*, purpose: str, subscriber_id: int, nonce: str = "") -> str:
     payload = {"s": connection.schema_name, "i": subscriber_id, "n": nonce}
     return signing.dumps(payload, salt=f"kairan.{purpose}")
+
+
+def answer_link_make(*, subscriber_id: int, notice_id: int, choice: int) -> str:
+    """A one-click answer: signed for one subscriber, one notice and one choice. It has no
+    expiry of its own; the notice's answering period (REPLY_ACCEPT_DAYS) applies."""
+    return link_token_make(
+        purpose="answer", subscriber_id=subscriber_id, nonce=f"{notice_id}.{choice}"
+    )
 
 
 def link_token_read(*, purpose: str, token: str, max_age_seconds: int | None = None) -> dict:

@@ -130,6 +130,8 @@ class Notice(models.Model):
     author_id = models.BigIntegerField(null=True)
     author_name = models.CharField(max_length=254, blank=True)
     recipient_count = models.PositiveIntegerField(default=0)
+    # Files of the association's library that the notice points to (the mail links them).
+    library_files = models.ManyToManyField("LibraryFile", blank=True, related_name="notices")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -150,6 +152,8 @@ class Delivery(models.Model):
         NOTICE = "notice", _("お知らせ")
         CONFIRM = "confirm", _("登録確認")
         WELCOME = "welcome", _("登録完了")
+        # A follow-up of a notice's question to those who have not answered yet.
+        REMINDER = "reminder", _("回答のお願い")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("送信待ち")
@@ -162,6 +166,10 @@ class Delivery(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     notice = models.ForeignKey(
         Notice, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # Set on reminder deliveries: the round of reminders this mail belongs to.
+    reminder = models.ForeignKey(
+        "Reminder", null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
     )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
@@ -186,7 +194,12 @@ class Delivery(models.Model):
                 fields=["notice", "subscriber"],
                 condition=Q(kind="notice"),
                 name="one_delivery_per_notice_and_subscriber",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["reminder", "subscriber"],
+                condition=Q(kind="reminder"),
+                name="one_delivery_per_reminder_and_subscriber",
+            ),
         ]
         indexes = [
             models.Index(fields=["notice", "status"]),
@@ -215,6 +228,8 @@ class Reply(models.Model):
     # The new text of the reply, quoted text and signature removed.
     text = models.TextField(blank=True)
     sender_matches = models.BooleanField(default=True)
+    # The choice of the notice's question this reply was read as (0-based), if any.
+    choice = models.PositiveSmallIntegerField(null=True, blank=True)
     message_id = models.CharField(max_length=300, blank=True)
     # The message as received, for audit. Never shown to staff (it carries the address).
     raw = models.BinaryField()
@@ -225,3 +240,129 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"reply #{self.pk} to delivery #{self.delivery_id}"
+
+
+class Question(models.Model):
+    """A question with choices that a notice asks (出欠, 安否確認, or the author's own).
+
+    The choices are the words residents read in the mail and write back in replies, so they
+    are stored as written, in Japanese, and never change once the notice has gone out.
+    """
+
+    class Kind(models.TextChoices):
+        ATTENDANCE = "attendance", _("出欠")
+        SAFETY = "safety", _("安否確認")
+        CUSTOM = "custom", _("自由な選択肢")
+
+    notice = models.OneToOneField(Notice, on_delete=models.CASCADE, related_name="question")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    prompt = models.CharField(_("質問"), max_length=200)
+    # 2–6 short texts; an answer is an index into this list.
+    choices = models.JSONField()
+
+    def __str__(self) -> str:
+        return self.prompt
+
+
+class Answer(models.Model):
+    """A resident's (or a paper household's) answer to a question; one per person, the
+    latest one wins (delivery.services.answers)."""
+
+    class Source(models.TextChoices):
+        LINK = "link", _("メールのリンク")
+        REPLY = "reply", _("メールの返信")
+        PAPER = "paper", _("紙（担当者が入力）")
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="answers")
+    choice = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=8, choices=Source.choices)
+    # The reply the answer was read from, when it came by mail.
+    reply = models.ForeignKey(
+        Reply, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    # Who typed a paper answer in (a staff member's name; the account lives in public).
+    entered_by = models.CharField(max_length=254, blank=True)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "subscriber"], name="one_answer_per_question_and_subscriber"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"answer {self.choice} to question #{self.question_id}"
+
+
+class Reminder(models.Model):
+    """A round of "please answer" mails to those who had not answered a notice's question."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="reminders")
+    author_id = models.BigIntegerField(null=True)
+    author_name = models.CharField(max_length=254, blank=True)
+    recipient_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"reminder #{self.pk} of notice #{self.notice_id}"
+
+
+class LibraryFile(models.Model):
+    """A PDF or JPEG in the association's file library (資料), readable by residents.
+
+    The stored object's name is random and carries the schema; the resident-facing file name
+    is kept apart, sanitised (delivery.uploads).
+    """
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        JPEG = "jpeg", "JPEG"
+
+    class Pages(models.TextChoices):
+        PENDING = "pending", _("ページ画像を作成中")
+        READY = "ready", _("ページ画像あり")
+        FAILED = "failed", _("ページ画像を作れませんでした")
+        NONE = "none", _("画像ファイル")
+
+    title = models.CharField(_("題名"), max_length=100)
+    category = models.CharField(_("分類"), max_length=30, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    file = models.FileField(max_length=200)
+    filename = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages_status = models.CharField(max_length=8, choices=Pages.choices)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    author_id = models.BigIntegerField(null=True)
+    author_name = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LibraryPage(models.Model):
+    """One page of a library PDF as a JPEG image, wide enough for a phone's screen."""
+
+    file = models.ForeignKey(LibraryFile, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    image = models.FileField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["file", "number"], name="one_image_per_page")
+        ]
+
+    def __str__(self) -> str:
+        return f"page {self.number} of file #{self.file_id}"

@@ -1,12 +1,13 @@
 """Paper packs (回覧): for households without a phone, each notice yields a printable pack per
-group — the notice, and a 回覧 check list of the group's paper households."""
+group — the notice, a 回覧 check list of the group's paper households and, when the notice
+asks a question, a reply slip (回答票) with a box per household and choice."""
 
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from delivery.models import Group, Notice, Subscriber
+from delivery.models import Group, Notice, Question, Subscriber
 from delivery.selectors import notice_audience
 from kairan.pdf import pdf_render
 
@@ -57,5 +58,7 @@ def paper_pack_pdf(*, notice: Notice, association_name: str) -> bytes:
             "notice": notice,
             "rounds": paper_rounds(notice),
             "association_name": association_name,
+            # The reply slip (回答票) that goes round with the notice; staff type it in later.
+            "question": Question.objects.filter(notice=notice).first(),
         },
     )

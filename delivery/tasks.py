@@ -70,3 +70,11 @@ def inbound_route(message_id: int) -> None:
     from delivery.services import inbound
 
     inbound.inbound_route(message_id=message_id)
+
+
+@dramatiq.actor(max_retries=3, time_limit=300_000)
+def library_pages_render(file_id: int) -> None:
+    """Render a library PDF's pages as images; safe to run twice (rows replaced at once)."""
+    from delivery.services import library
+
+    library.library_pages_render(file_id=file_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from delivery.views import residents, staff
+from delivery.views import answers, reading, residents, staff, staff_answers, staff_library
 
 urlpatterns = [
     path("", residents.resident_home, name="resident_home"),
@@ -10,6 +10,11 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", residents.unsubscribe, name="unsubscribe"),
     path("me/<str:token>/", residents.preferences, name="preferences"),
     path("me/<str:token>/erase/", residents.erase, name="erase"),
+    path("a/<str:token>/", answers.answer, name="answer"),
+    path("archive/<str:token>/", reading.archive, name="archive"),
+    path("archive/<str:token>/<int:notice_id>/", reading.archive_notice, name="archive_notice"),
+    path("library/<str:token>/", reading.library, name="library"),
+    path("library/<str:token>/<int:file_id>/", reading.library_file, name="library_file"),
     path("staff/", staff.staff_home, name="staff_home"),
     path("staff/groups/", staff.groups, name="staff_groups"),
     path("staff/poster/", staff.join_poster, name="staff_poster"),
@@ -30,4 +35,36 @@ urlpatterns = [
     path("staff/notices/<int:notice_id>/edit/", staff.notice_edit, name="staff_notice_edit"),
     path("staff/notices/<int:notice_id>/cancel/", staff.notice_cancel, name="staff_notice_cancel"),
     path("staff/notices/<int:notice_id>/paper/", staff.notice_paper, name="staff_notice_paper"),
+    path(
+        "staff/notices/<int:notice_id>/tally/",
+        staff_answers.notice_tally,
+        name="staff_notice_tally",
+    ),
+    path(
+        "staff/notices/<int:notice_id>/paper-answers/",
+        staff_answers.notice_paper_answers,
+        name="staff_notice_paper_answers",
+    ),
+    path(
+        "staff/notices/<int:notice_id>/remind/",
+        staff_answers.notice_remind,
+        name="staff_notice_remind",
+    ),
+    path(
+        "staff/notices/<int:notice_id>/answers.csv",
+        staff_answers.notice_answers_csv,
+        name="staff_notice_answers_csv",
+    ),
+    path(
+        "staff/notices/<int:notice_id>/replies.csv",
+        staff_answers.notice_replies_csv,
+        name="staff_notice_replies_csv",
+    ),
+    path("staff/library/", staff_library.library_home, name="staff_library"),
+    path("staff/library/<int:file_id>/", staff_library.library_file, name="staff_library_file"),
+    path(
+        "staff/library/<int:file_id>/delete/",
+        staff_library.library_file_delete,
+        name="staff_library_file_delete",
+    ),
 ]

@@ -9,7 +9,8 @@ Routing follows the envelope recipient (delivery.addresses) and what the message
 - an auto-reply (RFC 3834, out-of-office, carrier notices) is ignored, wherever it was sent,
   so it can neither join nor confirm nor count as a reply;
 - a person's mail to the join address asks for a subscription (空メール登録), to a
-  confirmation's reply address confirms it, to a notice's reply address is a reply.
+  confirmation's reply address confirms it, to a notice's reply address is a reply, and an
+  answer when its first meaningful line names one of the notice's choices.
 
 Nothing unknown, forged or expired is answered: no backscatter.
 """
@@ -25,10 +26,12 @@ from delivery import tasks
 from delivery.address_crypto import address_hash
 from delivery.addresses import Route, recipient_route
 from delivery.inbound.classification import MailKind, bounce_details, mail_classify
+from delivery.inbound.masking import addresses_mask
 from delivery.inbound.parsing import MailParseError, ParsedMail, mail_parse
 from delivery.inbound.quotes import reply_text_extract
-from delivery.models import Delivery, Reply, Subscriber
+from delivery.models import Delivery, Question, Reply, Subscriber
 from delivery.registry.models import InboundMessage, Suppression
+from delivery.services import answers
 from delivery.services.subscriptions import (
     JoinRefused,
     subscriber_confirm_by_reply,
@@ -119,21 +122,37 @@ def _route_one(
 
 
 def _reply(token: str, mail: ParsedMail, raw: bytes) -> Outcome:
+    """A resident's reply to a notice (or a reminder): kept for the notice's thread, and read
+    as an answer when the notice asks a question. A reply from another address than the one
+    the mail went to is accepted and flagged (README, "Replies, answers and the file
+    library"): only the recipient's mailbox got the token, so it answers that delivery,
+    typically from a family member's phone."""
     delivery = Delivery.objects.select_related("subscriber").filter(token=token).first()
     if delivery is None:
         return Outcome.DROPPED
+    if not answers.answer_window_open(delivery=delivery):
+        logger.info("reply to a delivery older than REPLY_ACCEPT_DAYS dropped")
+        return Outcome.DROPPED
     if mail.message_id and delivery.replies.filter(message_id=mail.message_id[:300]).exists():
         return Outcome.REPLY  # the same message routed again after a retry
-    Reply.objects.create(
-        delivery=delivery,
-        notice_id=delivery.notice_id,
-        subscriber=delivery.subscriber,
-        subject=mail.subject[:300],
-        text=reply_text_extract(text=mail.text),
-        sender_matches=address_hash(mail.from_address) == delivery.subscriber.email_hash,
-        message_id=mail.message_id[:300],
-        raw=raw,
+    question = (
+        Question.objects.filter(notice_id=delivery.notice_id).first()
+        if delivery.notice_id
+        else None
     )
+    with transaction.atomic():
+        reply = Reply.objects.create(
+            delivery=delivery,
+            notice_id=delivery.notice_id,
+            subscriber=delivery.subscriber,
+            subject=addresses_mask(text=mail.subject[:300]),
+            text=addresses_mask(text=reply_text_extract(text=mail.text)),
+            sender_matches=address_hash(mail.from_address) == delivery.subscriber.email_hash,
+            message_id=mail.message_id[:300],
+            raw=raw,
+        )
+        if question is not None:
+            answers.reply_answer_record(reply=reply, question=question)
     return Outcome.REPLY
 
 

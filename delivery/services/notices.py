@@ -1,5 +1,6 @@
 """Writing notices, sending them now or on schedule (予約配信), and repeating them."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -11,10 +12,12 @@ from django.utils.translation import gettext as _
 from billing.selectors import association_sending_allowed
 from delivery import tasks
 from delivery.audience import Audience
-from delivery.models import Delivery, Notice, Recurrence
+from delivery.models import Delivery, LibraryFile, Notice, Question, Recurrence
+from delivery.questions import QuestionSpec
 from delivery.recurrence import occurrence_next_monthly, occurrence_next_weekly
 from delivery.registry.models import DueNotice
 from delivery.selectors import audience_subscribers, notice_audience
+from delivery.services.answers import question_set
 from delivery.services.outbound import deliveries_enqueue, delivery_fields
 from tenants.models import User
 
@@ -49,8 +52,11 @@ def notice_create(
     audience: Audience,
     scheduled_at: datetime | None = None,
     recurrence: RecurrenceRule | None = None,
+    question: QuestionSpec | None = None,
+    library_file_ids: Sequence[int] = (),
 ) -> Notice:
-    """Write a notice and send it now, or schedule it; all or nothing."""
+    """Write a notice (with its question and linked library files) and send it now, or
+    schedule it; all or nothing."""
     if not audience.chosen:
         raise ValidationError(_("宛先を選んでください（全員、グループ、または個人）。"))
     if not association_sending_allowed(association=connection.tenant):
@@ -84,6 +90,7 @@ def notice_create(
         )
         notice.groups.set(audience.group_ids)
         notice.individuals.set(audience.individual_ids)
+        _extras_set(notice, question, library_file_ids)
         if not audience_subscribers(audience=audience).exists():
             # Raising inside the block rolls the notice back: nothing half-written.
             raise ValidationError(_("選んだ宛先には、配信を受け取る登録者がいません。"))
@@ -94,8 +101,25 @@ def notice_create(
     return notice
 
 
+def _extras_set(
+    notice: Notice, question: QuestionSpec | None, library_file_ids: Sequence[int]
+) -> None:
+    files = LibraryFile.objects.filter(pk__in=library_file_ids)
+    if len(files) != len(set(library_file_ids)):
+        raise ValidationError(_("選んだ資料が見つかりません。削除された可能性があります。"))
+    notice.library_files.set(files)
+    question_set(notice=notice, spec=question)
+
+
 def notice_update(
-    *, notice: Notice, subject: str, body: str, audience: Audience, scheduled_at: datetime
+    *,
+    notice: Notice,
+    subject: str,
+    body: str,
+    audience: Audience,
+    scheduled_at: datetime,
+    question: QuestionSpec | None = None,
+    library_file_ids: Sequence[int] = (),
 ) -> Notice:
     """Change a scheduled notice; only until it goes out."""
     if not audience.chosen:
@@ -111,6 +135,7 @@ def notice_update(
         locked.save()
         locked.groups.set(audience.group_ids)
         locked.individuals.set(audience.individual_ids)
+        _extras_set(locked, question, library_file_ids)
         if not audience_subscribers(audience=audience).exists():
             raise ValidationError(_("選んだ宛先には、配信を受け取る登録者がいません。"))
         _due_register(locked)
@@ -208,5 +233,11 @@ def _occurrence_schedule(previous: Notice) -> Notice:
     )
     following.groups.set(previous.groups.all())
     following.individuals.set(previous.individuals.all())
+    following.library_files.set(previous.library_files.all())
+    asked = Question.objects.filter(notice=previous).first()
+    if asked is not None:
+        Question.objects.create(
+            notice=following, kind=asked.kind, prompt=asked.prompt, choices=asked.choices
+        )
     _due_register(following)
     return following

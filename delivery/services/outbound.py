@@ -25,6 +25,7 @@ from delivery.addresses import token_make
 from delivery.composition import Composer
 from delivery.models import Delivery, Notice, Subscriber
 from delivery.registry.models import Outbox, Suppression
+from delivery.selectors import reminders_answered
 from delivery.throttling import GLOBAL, domain_class_get, rate_acquire
 from delivery.transports import DeliveryRefused, TransportLost, transport_open
 
@@ -135,8 +136,12 @@ def deliveries_send(*, delivery_ids: Sequence[int]) -> int:
             address_hash__in=[d.subscriber.email_hash for d in deliveries]
         ).values_list("address_hash", flat=True)
     )
+    # A reminder is for those who have not answered: one who answered since is not asked again.
+    answered = reminders_answered(deliveries=deliveries)
     unwanted = [
-        d.pk for d in deliveries if not _still_wanted(d) or d.subscriber.email_hash in suppressed
+        d.pk
+        for d in deliveries
+        if not _still_wanted(d) or d.subscriber.email_hash in suppressed or d.pk in answered
     ]
 
     _set(unwanted, Delivery.Status.CANCELLED)

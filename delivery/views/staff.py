@@ -120,6 +120,8 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data["timing"] == NoticeForm.LATER
             else None,
             recurrence=_recurrence(form),
+            question=form.question,
+            library_file_ids=form.library_file_ids,
         )
     except ValidationError as error:
         form.add_error(None, error.messages)
@@ -141,6 +143,8 @@ def _review_context(form: NoticeForm) -> dict[str, object]:
         "recipient_count": selectors.audience_subscribers(audience=audience).count(),
         "groups": Group.objects.filter(pk__in=audience.group_ids),
         "individuals": Subscriber.objects.filter(pk__in=audience.individual_ids),
+        "question": form.question,
+        "files": form.cleaned_data["library_files"],
     }
 
 
@@ -172,11 +176,22 @@ def _recurrence(form: NoticeForm) -> notices.RecurrenceRule | None:
 @staff_required
 def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=notice_id)
+    question = selectors.notice_question(notice)
+    replies = list(selectors.notice_replies(notice))
+    for reply in replies:
+        reply.choice_label = (  # type: ignore[attr-defined]
+            question.choices[reply.choice] if question and reply.choice is not None else ""
+        )
     context = {
         "notice": notice,
         "counts": selectors.notice_delivery_counts(notice),
         "recipients": selectors.notice_recipients(notice),
         "paper_count": selectors.paper_count(notice),
+        "replies": replies,
+        "question": question,
+        "tally": selectors.question_tally(notice=notice, question=question) if question else None,
+        "reminders": notice.reminders.all(),
+        "files": notice.library_files.order_by("title"),
     }
     return render(request, "delivery/staff/notice_detail.html", context)
 
@@ -193,6 +208,7 @@ def notice_progress(request: HttpRequest, notice_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=notice_id, status=Notice.Status.SCHEDULED)
+    question = selectors.notice_question(notice)
     initial = {
         "to_everyone": notice.to_everyone,
         "groups": notice.groups.all(),
@@ -201,7 +217,14 @@ def notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
         "body": notice.body,
         "timing": NoticeForm.LATER,
         "scheduled_at": notice.scheduled_at,
+        "library_files": notice.library_files.all(),
     }
+    if question is not None:
+        initial.update(
+            question_kind=question.kind,
+            question_prompt=question.prompt,
+            question_choices="\n".join(question.choices),
+        )
     form = NoticeForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST":
         if form.is_valid():
@@ -212,6 +235,8 @@ def notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
                     body=form.cleaned_data["body"],
                     audience=form.audience,
                     scheduled_at=form.cleaned_data["scheduled_at"],
+                    question=form.question,
+                    library_file_ids=form.library_file_ids,
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)

@@ -140,6 +140,49 @@ INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # topic whose signature is valid.
 AWS_SNS_TOPIC_ARNS = env_list("AWS_SNS_TOPIC_ARNS", [])
 
+# --- Replies, answers and the file library -------------------------------------------------
+# Replies and answers to a notice are accepted for this many days after its mail was written;
+# later ones are dropped (a reply) or told the answering has closed (a link).
+REPLY_ACCEPT_DAYS = env_int("REPLY_ACCEPT_DAYS", 90, minimum=1)
+# Library files (PDF, JPEG) and their page images: "local" keeps them under the state folder
+# and serves them from MEDIA_HOST; "s3" keeps them in a private bucket and links to them by
+# presigned URLs (delivery.media).
+FILE_STORAGE = env_choice("FILE_STORAGE", "local", ("local", "s3"))
+MEDIA_ROOT = STATE_DIR / "media"
+MEDIA_HOST = (env_optional("MEDIA_HOST") or f"media.{BASE_DOMAIN}").lower()
+# How long a link to a file works once a page has shown it.
+FILE_URL_SECONDS = env_int("FILE_URL_SECONDS", 3600, minimum=60)
+# Largest upload to the library; larger ones are refused before they are read (413).
+LIBRARY_MAX_BYTES = env_int("LIBRARY_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Pages of a PDF rendered as images for phones; later pages are read in the PDF itself.
+LIBRARY_PAGES_MAX = env_int("LIBRARY_PAGES_MAX", 40, minimum=1)
+if FILE_STORAGE == "s3":
+    S3_BUCKET = env_str("S3_BUCKET")
+    S3_REGION = env_str("S3_REGION", "ap-northeast-1")
+    # Another S3-compatible service (MinIO …); path-style addressing then.
+    S3_ENDPOINT_URL = env_optional("S3_ENDPOINT_URL")
+    _FILE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "region_name": S3_REGION,
+            "endpoint_url": S3_ENDPOINT_URL,
+            "addressing_style": "path" if S3_ENDPOINT_URL else "virtual",
+            "signature_version": "s3v4",
+            "querystring_auth": True,  # private objects, presigned links only
+            "querystring_expire": FILE_URL_SECONDS,
+            "file_overwrite": True,
+        },
+    }
+    MEDIA_ORIGIN = (
+        S3_ENDPOINT_URL.rstrip("/")
+        if S3_ENDPOINT_URL
+        else f"https://{S3_BUCKET}.s3.{S3_REGION}.amazonaws.com"
+    )
+else:
+    _FILE_STORAGE = {"BACKEND": "delivery.media.MediaStorage"}
+    MEDIA_ORIGIN = f"{SITE_SCHEME}://{MEDIA_HOST}{_origin_port}"
+
 # --- The platform as a vendor (estimates, invoices, receipts) --------------------------------
 # Development defaults are visibly fictitious; production must set real ones.
 ISSUER_NAME = env_required_in_production(
@@ -271,6 +314,8 @@ MIDDLEWARE = [
     # ALLOWED_HOSTS check, on two exact paths only (see kairan.health).
     "kairan.health.HealthMiddleware",
     "kairan.request_ids.RequestIdMiddleware",  # before tenant routing: its 404s get an id too
+    # Library files on the media host, which is no association's host (FILE_STORAGE=local).
+    *(["delivery.media.MediaHostMiddleware"] if FILE_STORAGE == "local" else []),
     "tenants.middleware.CachedTenantMiddleware",  # first of the rest (django-tenants)
     "django.middleware.security.SecurityMiddleware",
     "kairan.csp.ContentSecurityPolicyMiddleware",
@@ -374,7 +419,8 @@ SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],  # allauth's TOTP QR code is a data: URI
+    # data: is allauth's TOTP QR code; MEDIA_ORIGIN serves the library's page images.
+    "img-src": ["'self'", "data:", MEDIA_ORIGIN],
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
     "frame-ancestors": ["'none'"],
@@ -396,7 +442,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = STATE_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _FILE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

@@ -5,14 +5,17 @@ import re
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
 from billing.services.ledger import invoice_issue
 from delivery.audience import Audience
 from delivery.models import Delivery, Notice, Subscriber
+from delivery.questions import question_spec_make
 from delivery.registry.models import InboundMessage
 from delivery.services.inbound import inbound_route
+from delivery.services.library import library_file_add
 from delivery.services.notices import notice_create
 from delivery.services.subscriptions import paper_household_add
 from tenants.models import Membership
@@ -39,7 +42,8 @@ def _visible_text(response) -> str:
     return content.decode("utf-8", errors="replace")
 
 
-def test_no_staff_page_pdf_or_export_shows_an_address(mail_sink) -> None:
+def test_no_staff_page_pdf_or_export_shows_an_address(mail_sink, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
     association = association_make(slug="himitsu")
     owner = Membership.objects.get(association=association).user
     billing_account_make(association, date(2024, 4, 15))
@@ -51,7 +55,19 @@ def test_no_staff_page_pdf_or_export_shows_an_address(mail_sink) -> None:
 
         subscriber_join(address=ADDRESSES[2], display_name="確認待ち", group_ids=[])
         paper_household_add(display_name="田中家", group_ids=[han.pk])
-        notice_create(author=owner, subject="総会", body="本文", audience=Audience(everyone=True))
+        notice_create(
+            author=owner,
+            subject="総会",
+            body="本文",
+            audience=Audience(everyone=True),
+            question=question_spec_make(kind="attendance"),  # tally, CSV and paper answers
+        )
+        library_file = library_file_add(
+            upload=SimpleUploadedFile("名簿.pdf", b"%PDF-1.4\n"),
+            title="名簿",
+            category="",
+            author=owner,
+        )
     deliveries_run(association)
     with tenant_context(association):
         delivery = Delivery.objects.filter(kind="notice").first()
@@ -78,6 +94,7 @@ def test_no_staff_page_pdf_or_export_shows_an_address(mail_sink) -> None:
         "program_id": application.program_id,
         "number": invoice.number,
         "kind": "application",
+        "file_id": library_file.pk,
     }
     checked = 0
     for path in _staff_paths(ids):
@@ -90,4 +107,4 @@ def test_no_staff_page_pdf_or_export_shows_an_address(mail_sink) -> None:
             local = address.split("@")[0]
             assert local not in text, f"{path} shows {local}"
         assert not re.search(r"[\w.+-]+@(example\.jp|docomo\.ne\.jp)", text), path
-    assert checked >= 12  # pages, PDFs (paper pack, invoice, subsidy preview) were read
+    assert checked >= 18  # pages, PDFs (paper pack, invoice, subsidy preview), CSVs were read

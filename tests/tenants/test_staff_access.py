@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("platform")
 
 SAMPLE_IDS = {
     "program_id": 1, "application_id": 1, "document_id": 1, "line_id": 1,
-    "kind": "application", "number": "1",
+    "kind": "application", "number": "1", "file_id": 1,
 }  # fmt: skip
 
 
