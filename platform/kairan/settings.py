@@ -237,6 +237,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",  # the operator's console
     "django.contrib.sites",  # allauth builds links from the site
+    "django.contrib.humanize",  # allauth's list of security keys (WebAuthn) uses its filters
     "allauth",  # accounts with verified email
     "allauth.account",
     "allauth.mfa",  # TOTP and WebAuthn for owners and city staff
@@ -337,6 +338,12 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+# A second factor is required of city clerks and association owners (tenants.permissions):
+# an authenticator app (TOTP) works everywhere; a security key or passkey (WebAuthn) may be
+# registered as well, for one relying party across all hosts (tenants.mfa_adapter).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_ADAPTER = "tenants.mfa_adapter.MFAAdapter"
+MFA_TOTP_ISSUER = "Kairan"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
