@@ -14,11 +14,9 @@ A control walk by B's own owner finds every marker, so the detector is known to 
 """
 
 import io
-import re
 from datetime import date
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
@@ -36,6 +34,7 @@ from tests.factories import (
     subscriber_make,
     user_make,
 )
+from tests.tenants.routes import SAMPLE_IDS, is_staff_route, route_fill, tenant_routes
 
 pytestmark = pytest.mark.usefixtures("platform")
 
@@ -47,36 +46,7 @@ MARKERS = {
     "body": "ベータ回覧の本文です",
     "phone": "0191-99-4321",
 }
-# Harmless stand-ins for route arguments that do not name one of B's rows.
-SAMPLES = {"kind": "application", "key": "x", "uidb36": "1", "pk": 1, "number": "KI-0"}
 TOKEN_ROUTES = {"confirm": "confirm", "unsubscribe": "unsubscribe", "me": "preferences"}
-
-
-def tenant_routes() -> list[str]:
-    """Every URL pattern of the tenant URL conf, in Django's own notation, prefix included."""
-    routes: list[str] = []
-
-    def walk(patterns: list, prefix: str) -> None:
-        for pattern in patterns:
-            text = str(pattern.pattern).removeprefix("^").removesuffix("$")
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + text)
-            elif isinstance(pattern, URLPattern):
-                routes.append(prefix + text)
-
-    walk(get_resolver("kairan.urls_tenant").url_patterns, "")
-    return routes
-
-
-def _fill(route: str, values: dict[str, object]) -> str:
-    def value(match: re.Match) -> str:
-        name = match.group(1) or match.group(2)
-        assert name in values, f"no sample value for <{name}> in {route}"
-        return str(values[name])
-
-    path = re.sub(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", value, route)
-    assert not re.search(r"[<(\\^$]", path), f"cannot fill {route}"
-    return "/" + path
 
 
 def _text(response) -> str:
@@ -129,14 +99,12 @@ def two_associations():
             for purpose in TOKEN_ROUTES.values()
         }
     beta_ids = {
-        **SAMPLES,
+        **SAMPLE_IDS,
         "notice_id": notice.pk,
         "subscriber_id": resident.pk,
         "application_id": application.pk,
         "program_id": application.program_id,
         "number": invoice.number,
-        "document_id": 1,
-        "line_id": 1,
     }
     return {
         "alpha": alpha,
@@ -159,11 +127,7 @@ def _path(route: str, world: dict) -> str:
         values["token"] = world["alpha_tokens"][TOKEN_ROUTES[first]]
     else:
         values["token"] = "forged:token"
-    return _fill(route, values)
-
-
-def _is_staff(route: str) -> bool:
-    return route.startswith("staff/") and not route.startswith("staff/enter/")
+    return route_fill(route, values)
 
 
 def test_every_tenant_route_leaks_nothing_to_a_neighbour_or_a_stranger(two_associations):
@@ -180,12 +144,12 @@ def test_every_tenant_route_leaks_nothing_to_a_neighbour_or_a_stranger(two_assoc
         path = _path(route, world)
         for who, client in (("neighbour", neighbour), ("stranger", stranger)):
             for method in ("get", "post"):
-                if method == "post" and not (_is_staff(route) or "<str:token>" in route):
+                if method == "post" and not (is_staff_route(route) or "<str:token>" in route):
                     continue  # public forms (join, sign-in) are open to anyone by design
                 response = getattr(client, method)(path, form)
                 leaks += [(who, method, path, m) for m in _leaks(response)]
                 status = response.status_code
-                if _is_staff(route):
+                if is_staff_route(route):
                     expected = 403 if who == "neighbour" else 302
                     if status != expected or (
                         who == "stranger"
@@ -207,6 +171,6 @@ def test_control_bs_own_owner_sees_every_marker_on_the_same_walk(two_association
     owner = staff_client(world["beta"], world["beta_owner"])
     seen: set[str] = set()
     for route in tenant_routes():
-        if _is_staff(route):
+        if is_staff_route(route):
             seen.update(_leaks(owner.get(_path(route, world))))
     assert seen == set(MARKERS)

@@ -9,6 +9,9 @@ from tenants.services import staff_entry_token
 from tests.conftest import client_for, staff_client
 from tests.factories import association_make, user_make
 
+# The privacy test walks the staff pages with this (the walk itself is in routes.py).
+from tests.tenants.routes import staff_paths as _staff_paths  # noqa: F401
+
 pytestmark = pytest.mark.usefixtures("platform")
 
 
