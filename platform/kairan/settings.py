@@ -222,6 +222,10 @@ CACHES = {
     "tenant_lookup": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "TIMEOUT": env_float("TENANT_CACHE_SECONDS", 60.0),
+        # LocMemCache keeps 300 entries by default and then drops a third of them: with more
+        # associations than that, most requests would query the host name again (bench/scale.py
+        # spreads requests over 1,000 hosts). One entry is a small pickled row.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
 }
 
@@ -263,6 +267,11 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 # a worker sending mail. Safe from django-tenants 4.0.1 on (earlier, a savepoint bug could
 # return another tenant's rows).
 TENANT_LIMIT_SET_CALLS = True
+# `kairan setup` migrates the associations' schemas with django-tenants' multiprocessing
+# executor, this many at a time (1: one after the other). Most of the time per schema is
+# spent checking that there is nothing to do (docs/scaling.md).
+MIGRATION_PROCESSES = env_int("MIGRATION_PROCESSES", 2, minimum=1)
+TENANT_MULTIPROCESSING_MAX_PROCESSES = MIGRATION_PROCESSES
 ROOT_URLCONF = "kairan.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "kairan.urls_public"
 SITE_ID = 1
