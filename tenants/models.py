@@ -83,3 +83,52 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.association} ({self.role})"
+
+
+class StaffAction(models.Model):
+    """One thing a staff member did to their association: the staff audit log.
+
+    Who (the account, by id, and their role then), when, in which association, what (an action
+    code and the name of what it was done to). Never an email address: names pass through the
+    address scrubber on the way in, and the account is shown by name or number, not by login.
+    PostgreSQL refuses UPDATE and DELETE of its rows (migration 0002).
+    """
+
+    class Action(models.TextChoices):
+        NOTICE_SEND = "notice.send", _("お知らせを配信")
+        NOTICE_SCHEDULE = "notice.schedule", _("お知らせを予約")
+        NOTICE_UPDATE = "notice.update", _("予約中のお知らせを変更")
+        NOTICE_CANCEL = "notice.cancel", _("予約を取り消し")
+        GROUP_CREATE = "group.create", _("グループを作成")
+        SUBSCRIBER_GROUPS = "subscriber.groups", _("登録者のグループを変更")
+        PAPER_ADD = "paper.add", _("紙で受け取る世帯を登録")
+        SUBSIDY_SUBMIT = "subsidy.submit", _("補助金の交付申請を提出")
+        SUBSIDY_REPORT = "subsidy.report", _("補助金の実績報告を提出")
+        SUBSIDY_CLAIM = "subsidy.claim", _("補助金を請求")
+        BILLING_CARD = "billing.card", _("支払いカードの登録・変更を開始")
+
+    association = models.ForeignKey(
+        Association, on_delete=models.PROTECT, related_name="staff_actions"
+    )
+    # PROTECT: rows cannot change (not even to NULL), so an account that acted is deactivated
+    # rather than deleted, and what it did stays on record.
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=Membership.Role.choices)
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    target = models.CharField(max_length=200, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("担当者の操作記録")
+        verbose_name_plural = _("担当者の操作記録")
+        indexes = [models.Index(fields=["association", "-at"], name="staffaction_assoc_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+    @property
+    def actor_label(self) -> str:
+        """The account as owners see it: the name it has, else its number; never its login."""
+        return self.actor_name or f"#{self.user_id}"

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db.models import QuerySet
 
-from tenants.models import Association, Membership, User
+from tenants.models import Association, Membership, StaffAction, User
 
 
 def site_url(host: str, path: str = "/") -> str:
@@ -31,3 +31,8 @@ def membership_get(*, user: User, association: Association) -> Membership | None
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, association=association).first()
+
+
+def staff_action_list(*, association: Association, limit: int = 200) -> QuerySet[StaffAction]:
+    """The association's staff audit log, newest first."""
+    return StaffAction.objects.filter(association=association).order_by("-at", "-pk")[:limit]

@@ -1,6 +1,7 @@
 """Writes of the tenants app: the platform's own rows, provisioning, staff entry."""
 
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.sites.models import Site
@@ -10,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from tenants.models import Association, Domain, Membership, User
+from kairan.logs import address_scrub
+from tenants.actors import actor_current
+from tenants.models import Association, Domain, Membership, StaffAction, User
 from tenants.slugs import schema_name_for, slug_normalize, slug_problem
 
 _ENTRY_SALT = "kairan.staff-entry"
@@ -73,18 +76,28 @@ def association_provision(
     return association
 
 
-def staff_entry_token(*, user: User, association: Association) -> str:
+@dataclass(frozen=True)
+class StaffEntry:
+    user: User
+    # The public-host session that made the link had passed a second factor.
+    mfa: bool
+
+
+def staff_entry_token(*, user: User, association: Association, mfa: bool = False) -> str:
     """A one-time link token that signs a staff member in on the association's host.
 
     Session cookies are host-only, so moving from the public host to an association's host
-    needs a fresh sign-in there; this token carries it for a short time, once.
+    needs a fresh sign-in there; this token carries it for a short time, once. `mfa` carries
+    whether the session that made it had passed a second factor: the link can then satisfy
+    the owners' second-factor gate, and only then (the token is signed, so it cannot be
+    changed on the way).
     """
-    payload = {"u": user.pk, "a": association.pk, "n": secrets.token_urlsafe(12)}
+    payload = {"u": user.pk, "a": association.pk, "n": secrets.token_urlsafe(12), "m": mfa}
     return signing.dumps(payload, salt=_ENTRY_SALT)
 
 
-def staff_entry_redeem(*, token: str, association: Association) -> User:
-    """The user a staff-entry token was made for; raises PermissionError if it is not valid."""
+def staff_entry_redeem(*, token: str, association: Association) -> StaffEntry:
+    """Who a staff-entry token was made for; raises PermissionError if it is not valid."""
     try:
         payload = signing.loads(token, salt=_ENTRY_SALT, max_age=ENTRY_SECONDS)
     except signing.SignatureExpired as error:
@@ -103,4 +116,33 @@ def staff_entry_redeem(*, token: str, association: Association) -> User:
     )
     if membership is None:
         raise PermissionError(_("この自治会の担当者として登録されていません。"))
-    return membership.user
+    return StaffEntry(user=membership.user, mfa=payload.get("m") is True)
+
+
+def staff_action_record(
+    *, action: StaffAction.Action, target: str = "", target_id: object = ""
+) -> StaffAction | None:
+    """Add to the staff audit log what the staff member behind this request just did.
+
+    Called by the write services, inside their transaction, so the record stands or falls
+    with the change. Outside a staff request (workers, the scheduler, commands) nobody on the
+    staff is acting and nothing is recorded. `target` is a name (a notice's subject, a
+    group's name); any address in it is replaced before it is stored.
+    """
+    actor = actor_current()
+    if actor is None:
+        return None
+    role = (
+        Membership.objects.filter(user=actor.user, association=actor.association)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return StaffAction.objects.create(
+        association=actor.association,
+        user=actor.user,
+        role=role or "",
+        actor_name=address_scrub(actor.user.get_full_name())[:150],
+        action=action,
+        target=address_scrub(target)[:200],
+        target_id=str(target_id)[:40],
+    )

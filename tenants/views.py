@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from tenants import selectors, services
 from tenants.forms import AssociationForm
-from tenants.models import Association
+from tenants.models import Association, Membership
+from tenants.permissions import session_mfa_record, session_used_mfa, staff_required
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -54,17 +55,32 @@ def association_open(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _enter(request: HttpRequest, association: Association) -> HttpResponseRedirect:
-    token = services.staff_entry_token(user=request.user, association=association)
+    token = services.staff_entry_token(
+        user=request.user, association=association, mfa=session_used_mfa(request)
+    )
     return redirect(selectors.association_url(association, f"/staff/enter/{token}/"))
 
 
 def staff_enter(request: HttpRequest, token: str) -> HttpResponse:
     """Tenant host: sign in by a one-time link from the public host, then open the staff pages."""
     try:
-        user = services.staff_entry_redeem(token=token, association=request.tenant)
+        entry = services.staff_entry_redeem(token=token, association=request.tenant)
     except PermissionError as error:
         context = {"title": _("ログインできませんでした"), "message": str(error)}
         return render(request, "message.html", context, status=403)
-    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    login(request, entry.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    if entry.mfa:
+        # The code was entered on the public host a moment ago; without this an owner would
+        # be asked for a second code on arriving here.
+        session_mfa_record(request, entry.user, via="staff_entry")
     messages.success(request, _("ログインしました。"))
     return redirect("staff_home")
+
+
+@staff_required
+def staff_audit(request: HttpRequest) -> HttpResponse:
+    """Owners only: what the association's staff did, newest first."""
+    if request.membership.role != Membership.Role.OWNER:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    actions = selectors.staff_action_list(association=request.tenant)
+    return render(request, "tenants/staff_audit.html", {"actions": actions})

@@ -76,9 +76,34 @@ def notice_post(client: Client, data: dict, step: str = "send"):
     return client.post("/staff/notices/new/", {"timing": "now", "step": step, **data})
 
 
+STAFF_TOTP_SECRET = "KRSXG5CTMVZXEZLUKRSXG5CTMVZXEZLU"
+
+
+def second_factor_pass(client: Client, user) -> None:
+    """What a sign-in with an authenticator code leaves behind, for a client that signed in
+    by force_login: the user has an activated TOTP authenticator (a known secret), and the
+    session records a second factor the way allauth records one ("mfa" among the session's
+    authentication methods). The forms themselves are tested in tests/tenants/test_mfa.py."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.test import RequestFactory
+
+    from tenants.permissions import session_mfa_record
+
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is None:
+        totp = TOTP.activate(user, STAFF_TOTP_SECRET).instance
+    request = RequestFactory().get("/")
+    request.session = client.session
+    session_mfa_record(request, user, id=totp.pk, type=totp.type)
+    request.session.save()
+
+
 def staff_client(association: Association, user) -> Client:
+    """Staff signed in on the association's host, owners with their second factor passed."""
     client = client_for(association)
     client.force_login(user)
+    second_factor_pass(client, user)
     return client
 
 

@@ -23,7 +23,8 @@ from billing.calculations import month_next
 from billing.models import BillingAccount, Payment, PaymentMethod, StripeEvent, UsageEvent
 from billing.services.accounts import account_ensure
 from billing.services.ledger import payment_record
-from tenants.models import Association, Membership
+from tenants.models import Association, Membership, StaffAction
+from tenants.services import staff_action_record
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +54,17 @@ def stripe_card_setup_start(*, association: Association, success_url: str, cance
                 client, account, _owner_email(association)
             )
             account.save(update_fields=["stripe_customer_id"])
+        # The card itself is entered at Stripe and confirmed by webhook, where nobody on the
+        # staff is acting: the log records who started it.
+        staff_action_record(action=StaffAction.Action.BILLING_CARD, target="Stripe Checkout")
     return stripe_gateway.checkout_setup_url(client, account, success_url, cancel_url)
 
 
 def stripe_portal_url(*, association: Association, return_url: str) -> str:
     account = account_ensure(association=association)
-    return stripe_gateway.portal_url(stripe_gateway.stripe_client(), account, return_url)
+    url = stripe_gateway.portal_url(stripe_gateway.stripe_client(), account, return_url)
+    staff_action_record(action=StaffAction.Action.BILLING_CARD, target="Stripe portal")
+    return url
 
 
 def stripe_card_setup_complete(*, customer_id: str, setup_intent_id: str) -> BillingAccount | None:

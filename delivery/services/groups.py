@@ -6,6 +6,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from delivery.models import Group
+from tenants.models import StaffAction
+from tenants.services import staff_action_record
 
 
 def group_create(*, name: str, self_selectable: bool = True) -> Group:
@@ -15,8 +17,12 @@ def group_create(*, name: str, self_selectable: bool = True) -> Group:
     position = (Group.objects.aggregate(Max("position"))["position__max"] or 0) + 1
     try:
         with transaction.atomic():
-            return Group.objects.create(
+            group = Group.objects.create(
                 name=name, self_selectable=self_selectable, position=position
             )
+            staff_action_record(
+                action=StaffAction.Action.GROUP_CREATE, target=group.name, target_id=group.pk
+            )
+            return group
     except IntegrityError as error:
         raise ValidationError({"name": _("同じ名前のグループがすでにあります。")}) from error

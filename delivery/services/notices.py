@@ -19,7 +19,8 @@ from delivery.registry.models import DueNotice
 from delivery.selectors import audience_subscribers, notice_audience
 from delivery.services.answers import question_set
 from delivery.services.outbound import deliveries_enqueue, delivery_fields
-from tenants.models import User
+from tenants.models import StaffAction, User
+from tenants.services import staff_action_record
 
 # dramatiq's delay queues hold messages for less than a week (FIELD-NOTES); later notices
 # are left to the per-minute sweep of due notices alone.
@@ -98,6 +99,13 @@ def notice_create(
             _fan_out(notice, audience)
         else:
             _due_register(notice)
+        staff_action_record(
+            action=StaffAction.Action.NOTICE_SEND
+            if scheduled_at is None
+            else StaffAction.Action.NOTICE_SCHEDULE,
+            target=notice.subject,
+            target_id=notice.pk,
+        )
     return notice
 
 
@@ -139,6 +147,9 @@ def notice_update(
         if not audience_subscribers(audience=audience).exists():
             raise ValidationError(_("選んだ宛先には、配信を受け取る登録者がいません。"))
         _due_register(locked)
+        staff_action_record(
+            action=StaffAction.Action.NOTICE_UPDATE, target=locked.subject, target_id=locked.pk
+        )
     return locked
 
 
@@ -158,6 +169,9 @@ def notice_cancel(*, notice: Notice, stop_repeating: bool = False) -> Notice:
                 Recurrence.objects.filter(pk=notice.recurrence_id).update(active=False)
             else:
                 _occurrence_schedule(notice)
+        staff_action_record(
+            action=StaffAction.Action.NOTICE_CANCEL, target=notice.subject, target_id=notice.pk
+        )
     return notice
 
 

@@ -20,6 +20,8 @@ from delivery.rate_limits import source_allowed
 from delivery.registry.models import Suppression
 from delivery.services.outbound import deliveries_enqueue, delivery_create
 from delivery.throttling import domain_class_of
+from tenants.models import StaffAction
+from tenants.services import staff_action_record
 
 # A second join for the same pending address within this time sends no new mail.
 CONFIRM_RESEND_AFTER = timedelta(minutes=10)
@@ -177,7 +179,13 @@ def subscriber_erase(*, token: str) -> None:
 
 def subscriber_groups_set(*, subscriber: Subscriber, group_ids: list[int]) -> Subscriber:
     """Staff put a resident (by display name) into groups, including staff-managed ones."""
-    subscriber.groups.set(Group.objects.filter(pk__in=group_ids))
+    with transaction.atomic():
+        subscriber.groups.set(Group.objects.filter(pk__in=group_ids))
+        staff_action_record(
+            action=StaffAction.Action.SUBSCRIBER_GROUPS,
+            target=subscriber.display_name,
+            target_id=subscriber.pk,
+        )
     return subscriber
 
 
@@ -191,6 +199,11 @@ def paper_household_add(*, display_name: str, group_ids: list[int]) -> Subscribe
             confirmed_at=timezone.now(),
         )
         household.groups.set(Group.objects.filter(pk__in=group_ids))
+        staff_action_record(
+            action=StaffAction.Action.PAPER_ADD,
+            target=household.display_name,
+            target_id=household.pk,
+        )
     return household
 
 

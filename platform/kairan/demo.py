@@ -1,8 +1,11 @@
 """The sample association that `make demo` serves: 一関市サンプル自治会, as in the brochure."""
 
+import time
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django_tenants.utils import tenant_context
 
 from delivery.links import link_token_make
@@ -15,6 +18,10 @@ from tenants.services import association_provision
 DEMO_SLUG = "sample"
 DEMO_STAFF_EMAIL = "staff@sample.example.jp"
 DEMO_STAFF_PASSWORD = "kairan-demo"  # noqa: S105 (printed by `make demo` on purpose)
+# Owners need an authenticator app (tenants.permissions). The demo owner has one with this
+# well-known secret, printed by `make demo` for a person to add to their own app; or
+# `kairan demo_code` prints the current code. A demo secret, not a secret.
+DEMO_TOTP_SECRET = "KAIRANDEMOSAMPLESTAFFTOTPSECRET2"  # noqa: S105
 # Groups from the brochure; 役員 is managed by staff, the others residents choose themselves.
 DEMO_GROUPS = [("1班", True), ("2班", True), ("役員", False), ("子ども会", True)]
 # Residents from the brochure's example screen, with the groups they belong to.
@@ -30,6 +37,7 @@ class DemoInfo:
     association: Association
     staff_email: str
     staff_password: str
+    totp_secret: str
 
 
 def demo_seed() -> DemoInfo:
@@ -49,13 +57,22 @@ def demo_seed() -> DemoInfo:
             address="岩手県一関市竹山町7番2号",
             slug=DEMO_SLUG,
         )
+    staff = User.objects.get(email=DEMO_STAFF_EMAIL)
+    if not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(staff, DEMO_TOTP_SECRET)
     with tenant_context(association):
         for name, self_selectable in DEMO_GROUPS:
             if not Group.objects.filter(name=name).exists():
                 group_create(name=name, self_selectable=self_selectable)
         for display_name, address, group_names in DEMO_RESIDENTS:
             _resident_add(display_name, address, group_names)
-    return DemoInfo(association, DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD)
+    return DemoInfo(association, DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, DEMO_TOTP_SECRET)
+
+
+def demo_code(at: float | None = None) -> str:
+    """The demo owner's current authenticator code (RFC 6238, as allauth checks it)."""
+    counter = int((time.time() if at is None else at) // 30)
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
 
 
 def _resident_add(display_name: str, address: str, group_names: list[str]) -> None:

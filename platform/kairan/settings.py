@@ -265,6 +265,10 @@ CACHES = {
     "tenant_lookup": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "TIMEOUT": env_float("TENANT_CACHE_SECONDS", 60.0),
+        # LocMemCache keeps 300 entries by default and then drops a third of them: with more
+        # associations than that, most requests would query the host name again (bench/scale.py
+        # spreads requests over 1,000 hosts). One entry is a small pickled row.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
 }
 
@@ -280,6 +284,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",  # the operator's console
     "django.contrib.sites",  # allauth builds links from the site
+    "django.contrib.humanize",  # allauth's list of security keys (WebAuthn) uses its filters
     "allauth",  # accounts with verified email
     "allauth.account",
     "allauth.mfa",  # TOTP and WebAuthn for owners and city staff
@@ -305,6 +310,11 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 # a worker sending mail. Safe from django-tenants 4.0.1 on (earlier, a savepoint bug could
 # return another tenant's rows).
 TENANT_LIMIT_SET_CALLS = True
+# `kairan setup` migrates the associations' schemas with django-tenants' multiprocessing
+# executor, this many at a time (1: one after the other). Most of the time per schema is
+# spent checking that there is nothing to do (docs/scaling.md).
+MIGRATION_PROCESSES = env_int("MIGRATION_PROCESSES", 2, minimum=1)
+TENANT_MULTIPROCESSING_MAX_PROCESSES = MIGRATION_PROCESSES
 ROOT_URLCONF = "kairan.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "kairan.urls_public"
 SITE_ID = 1
@@ -383,6 +393,12 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+# A second factor is required of city clerks and association owners (tenants.permissions):
+# an authenticator app (TOTP) works everywhere; a security key or passkey (WebAuthn) may be
+# registered as well, for one relying party across all hosts (tenants.mfa_adapter).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_ADAPTER = "tenants.mfa_adapter.MFAAdapter"
+MFA_TOTP_ISSUER = "Kairan"
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

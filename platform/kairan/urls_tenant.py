@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/enter/<str:token>/", tenant_views.staff_enter, name="staff_enter"),
+    path("staff/audit/", tenant_views.staff_audit, name="staff_audit"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -6,8 +6,18 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from subsidy.models import Application, AuditRecord, CityStaff
-from subsidy.workflow import Actor
-from tenants.models import Membership, User
+from subsidy.workflow import Action, Actor
+from tenants.models import Membership, StaffAction, User
+from tenants.services import staff_action_record
+
+# What an association's staff do to their application that also goes into the association's
+# own staff audit log (the city's decisions stay in this trail only).
+_STAFF_ACTIONS = {
+    Action.SUBMIT: StaffAction.Action.SUBSIDY_SUBMIT,
+    Action.RESUBMIT: StaffAction.Action.SUBSIDY_SUBMIT,
+    Action.REPORT: StaffAction.Action.SUBSIDY_REPORT,
+    Action.CLAIM: StaffAction.Action.SUBSIDY_CLAIM,
+}
 
 # Bookkeeping columns change on every save and say nothing about the application.
 _NOT_AUDITED = {"id", "created_at", "updated_at"}
@@ -40,6 +50,12 @@ def audit_write(
     changed = [key for key, value in after_all.items() if before.get(key) != value]
     after = {key: after_all[key] for key in changed}
     after.update(extra or {})
+    if action in _STAFF_ACTIONS:
+        staff_action_record(
+            action=_STAFF_ACTIONS[action],
+            target=f"{application.program.name}（{application.program.fiscal_year}年度）",
+            target_id=application.pk,
+        )
     return AuditRecord.objects.create(
         application=application,
         action=action,

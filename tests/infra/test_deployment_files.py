@@ -267,6 +267,23 @@ def test_the_image_installs_what_infra_debian_packages_requires() -> None:
     assert runtime_needs <= _apt_packages(stages["runtime"])
 
 
+def test_test_only_packages_stay_out_of_the_image_and_make_test_installs_them() -> None:
+    def listed(name: str) -> set[str]:
+        lines = (INFRA / name).read_text().splitlines()
+        return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+    dev = listed("debian-packages-dev.txt")
+    assert {"chromium", "wrk"} <= dev
+    stages = _dockerfile_stages()
+    image = _apt_packages(stages["build"]) | _apt_packages(stages["runtime"])
+    assert not dev & image, "browsers and load generators are for tests, not the image"
+    assert not dev & listed("debian-packages.txt")
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test: .*browser-tools", makefile, re.MULTILINE)
+    assert re.search(r"^browser-tools: dev-packages", makefile, re.MULTILINE)
+    assert "infra/debian-packages-dev.txt" in makefile
+
+
 def test_the_image_runs_the_locked_python_as_a_user_that_is_not_root() -> None:
     text = (INFRA / "Dockerfile").read_text()
     stages = _dockerfile_stages()

@@ -60,6 +60,8 @@ class Command(BaseCommand):
                 f"  Sample association  {association_url(info.association, '/')}\n"
                 f"  Staff pages         {association_url(info.association, '/staff/')}\n"
                 f"  Staff login         {info.staff_email} / {info.staff_password}\n"
+                f"  Authenticator code  `.venv/bin/kairan demo_code` prints it; or add the key "
+                f"{info.totp_secret} to an authenticator app\n"
                 f"  Mailbox (all mail)  {public_url('/dev/mail/')}\n"
                 f"  SMTP listener       {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
                 f"  (join by mail: {join_address(info.association.slug)})\n"
