@@ -28,7 +28,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_database_connection(django_db_blocker) -> Iterator[None]:  # noqa: ANN001
+def _fresh_database_connection(django_db_blocker) -> Iterator[None]:
     """A new database session for every test.
 
     Creating schemas inside a transaction that is then rolled back (what most tests do when
