@@ -1,6 +1,8 @@
 """The product's main job in a real browser: an association signs up (with an authenticator
 app for its owner), residents join from their phones and confirm, staff compose and send a
-notice, a resident answers it by replying. Screenshots of each step are kept."""
+notice that asks who will come, a resident answers by replying and changes her mind by the
+one-click link on her phone, and the tally shows her last answer. Screenshots of each step
+are kept."""
 
 import re
 import smtplib
@@ -111,6 +113,7 @@ def test_sign_up_compose_send_then_residents_confirm_and_answer(
     page.get_by_label("1班").check()
     page.fill("input[name=subject]", "草刈りのお知らせ")
     page.fill("textarea[name=body]", "日曜日の朝8時から草刈りをします。出欠をご返信ください。")
+    page.get_by_label("出欠を聞く（出席／欠席）").check()
     shots.take(page, "compose")
     page.click("button[name=step][value=review]")
     shots.take(page, "review")
@@ -139,6 +142,25 @@ def test_sign_up_compose_send_then_residents_confirm_and_answer(
         time.sleep(0.2)
     answers = [(reply.subscriber.display_name, reply.text.strip()) for reply in replies]
     assert answers == [("佐藤", "出席します。")]
+    page.goto(site.url(f"/staff/notices/{replies[0].notice_id}/", "hikari"))
+    tally = page.locator("#tally")
+    assert tally.locator("tr", has_text="出席").locator(".stat-number").inner_text() == "1"
+
+    # She changes her mind on her phone: the mail's link for 欠席, a confirm page, one button.
+    links = dict(re.findall(r"^\d\. (\S+)\n(http://\S+)$", notice.text, re.MULTILINE))
+    phone = browser.new_context(locale="ja-JP", **PHONE).new_page()
+    phone.goto(links["欠席"])
+    assert "「欠席」と回答します。" in phone.content()
+    assert "いまの回答は「出席」です。" in phone.content()
+    shots.take(phone, "answer-confirm")
+    phone.click("main form button[type=submit]")
+    shots.take(phone, "answer-done")
+    phone.context.close()
+    page.reload()
+    tally = page.locator("#tally")
+    assert tally.locator("tr", has_text="欠席").locator(".stat-number").inner_text() == "1"
+    assert tally.locator("tr", has_text="出席").locator(".stat-number").inner_text() == "0"
+    shots.take(page, "tally")
 
     assert complaints == []
     staff.close()

@@ -134,6 +134,15 @@ def test_signup_page_is_japanese_by_default_and_english_on_request() -> None:
     assert "Email" in english.content.decode()
 
 
+def test_each_language_is_offered_under_its_own_name() -> None:
+    japanese = client_for().get("/accounts/signup/").content.decode()
+    assert 'lang="en" class="link-button">English</button>' in japanese
+    client = client_for()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/signup/"})
+    english = client.get("/accounts/signup/").content.decode()
+    assert 'lang="ja" class="link-button">日本語</button>' in english
+
+
 def test_anonymous_visitor_is_sent_to_login_before_creating_an_association() -> None:
     response = client_for().get("/associations/new/")
     assert response.status_code == 302
