@@ -275,7 +275,7 @@ class _IssuedDocument(models.Model):
         raise IssuedDocumentError(_("発行済みの書類は削除できません。"))
 
     @classmethod
-    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+    def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._issued_values = dict(zip(field_names, values, strict=True))
         return instance

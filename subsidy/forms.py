@@ -51,7 +51,7 @@ class YenField(forms.CharField):
             raise ValidationError(self.error_messages["too_large"], code="too_large")
         return int(text)
 
-    def clean(self, value: object) -> int | None:  # type: ignore[override]
+    def clean(self, value: object) -> int | None:
         number = self.to_python(value)
         if number is None:
             if self.required:
