@@ -266,7 +266,7 @@ class _IssuedDocument(models.Model):
             }
             if changed or issued is None:
                 raise IssuedDocumentError(_IMMUTABLE)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # save()'s arguments passed through
         self._issued_values = {
             f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields
         }

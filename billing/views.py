@@ -95,10 +95,10 @@ def credit_note_pdf(request: StaffRequest, number: str) -> HttpResponse:
     return _pdf(documents.credit_note_pdf(credit_note=note), note.number)
 
 
-def _owner_with_stripe(request: HttpRequest) -> None:
+def _owner_with_stripe(request: StaffRequest) -> None:
     if not stripe_configured():
         raise Http404
-    if request.membership.role != Membership.Role.OWNER:  # type: ignore[attr-defined]
+    if request.membership.role != Membership.Role.OWNER:
         raise Http404
 
 

@@ -180,7 +180,7 @@ def notice_detail(request: StaffRequest, notice_id: int) -> HttpResponse:
     question = selectors.notice_question(notice)
     replies = list(selectors.notice_replies(notice))
     for reply in replies:
-        reply.choice_label = (  # type: ignore[attr-defined]
+        reply.choice_label = (  # type: ignore[attr-defined]  # a label for the template only
             question.choices[reply.choice] if question and reply.choice is not None else ""
         )
     context = {

@@ -28,7 +28,7 @@ class SizeCappedUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         if start + len(raw_data) > settings.LIBRARY_MAX_BYTES:
-            self.request.upload_too_large = True  # type: ignore[union-attr]
+            self.request.upload_too_large = True  # type: ignore[union-attr]  # Django gives upload handlers the request
             # What is left of the body is at most _FORM_OVERHEAD (checked before parsing):
             # reading it keeps the connection usable for the error page.
             raise StopUpload(connection_reset=False)

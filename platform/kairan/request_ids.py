@@ -57,7 +57,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_accept(request.headers.get(HEADER))
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # our own attribute, read by logs and templates
         token = _current.set(request_id)
         started = time.monotonic()
         try:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,10 +36,10 @@ from tenants.models import Association, Membership
 from tenants.permissions import staff_required
 
 
-def _application(request: HttpRequest, application_id: int) -> Application:
+def _application(request: StaffRequest, application_id: int) -> Application:
     """The request's association's own application; any other is a 404, as if absent."""
     application = selectors.application_get_for_association(
-        association=request.tenant,  # type: ignore[attr-defined]
+        association=request.tenant,
         application_id=application_id,
     )
     if application is None:
@@ -47,8 +47,8 @@ def _application(request: HttpRequest, application_id: int) -> Application:
     return application
 
 
-def _is_owner(request: HttpRequest) -> bool:
-    return request.membership.role == Membership.Role.OWNER  # type: ignore[attr-defined]
+def _is_owner(request: StaffRequest) -> bool:
+    return request.membership.role == Membership.Role.OWNER
 
 
 def _initial(association: Association, program: Program, today: date) -> dict[str, object]:
@@ -262,7 +262,7 @@ def preview(request: StaffRequest, application_id: int, kind: str) -> HttpRespon
         Document.Kind.APPLICATION: EDITABLE,
         Document.Kind.REPORT: {Status.GRANTED},
     }
-    if kind not in allowed or application.status not in allowed[kind]:  # type: ignore[index]
+    if kind not in allowed or application.status not in allowed[kind]:  # type: ignore[index]  # kind is a key: checked on the left
         raise Http404
     today = clock.today()
     # Unsaved, in memory: what submitting today would put on the documents.
