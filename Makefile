@@ -35,6 +35,7 @@ bench: install dev-packages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 install: system-packages $(VENV)/.synced $(MO_FILES)
 

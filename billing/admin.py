@@ -140,7 +140,7 @@ class BillingAccountAdmin(admin.ModelAdmin):
     def credit(self, account: BillingAccount) -> str:
         return _yen(selectors.account_credit(account=account))
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if form.cleaned_data.get("next_plan"):
             plan_change(association=obj.association, plan=form.cleaned_data["next_plan"])
@@ -149,7 +149,7 @@ class BillingAccountAdmin(admin.ModelAdmin):
     def resume_sending(self, request: HttpRequest, queryset: QuerySet[BillingAccount]) -> None:
         queryset.update(status=BillingAccount.Status.ACTIVE, suspended_at=None)
 
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+    def save_formset(self, request, form, formset, change):
         if formset.model is not Payment:
             return super().save_formset(request, form, formset, change)
         # The admin's change message reads these; the service writes the rows.
@@ -224,14 +224,14 @@ class InvoiceAdmin(_ReadOnly):
 
     @admin.display(description=_("残高"))
     def balance(self, invoice: Invoice) -> str:
-        return _yen(invoice.balance)  # type: ignore[attr-defined]
+        return _yen(invoice.balance)  # type: ignore[attr-defined]  # annotated by selectors.invoice_list
 
     @admin.display(description="PDF")
     def pdf(self, invoice: Invoice) -> str:
         url = reverse("admin:billing_invoice_pdf", args=[invoice.pk])
         return format_html('<a href="{}">PDF</a>', url)
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self):
         pdf = self.admin_site.admin_view(self.pdf_view)
         return [path("<int:pk>/pdf/", pdf, name="billing_invoice_pdf"), *super().get_urls()]
 
@@ -284,15 +284,15 @@ class CreditNoteAdmin(_ReadOnly):
     list_display = ["number", "invoice", "recipient_name", "issued_on", "total"]
     form = CreditNoteForm
 
-    def get_inlines(self, request: HttpRequest, obj: CreditNote | None):  # type: ignore[no-untyped-def]
+    def get_inlines(self, request: HttpRequest, obj: CreditNote | None):
         return [CreditNoteLineInline] if obj else []
 
-    def get_fields(self, request: HttpRequest, obj: CreditNote | None = None):  # type: ignore[no-untyped-def]
+    def get_fields(self, request: HttpRequest, obj: CreditNote | None = None):
         if obj is None:
             return ["invoice", "reason", "category", "description", "amount"]
         return ["number", "invoice", "issued_on", "reason", "subtotal", "tax", "total"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         note = credit_note_issue(
             invoice=data["invoice"],
@@ -301,5 +301,5 @@ class CreditNoteAdmin(_ReadOnly):
         )
         obj.pk, obj.number = note.pk, note.number
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):
         return None

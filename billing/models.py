@@ -266,7 +266,7 @@ class _IssuedDocument(models.Model):
             }
             if changed or issued is None:
                 raise IssuedDocumentError(_IMMUTABLE)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # save()'s arguments passed through
         self._issued_values = {
             f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields
         }
@@ -275,7 +275,7 @@ class _IssuedDocument(models.Model):
         raise IssuedDocumentError(_("発行済みの書類は削除できません。"))
 
     @classmethod
-    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+    def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._issued_values = dict(zip(field_names, values, strict=True))
         return instance

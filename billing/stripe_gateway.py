@@ -153,7 +153,7 @@ def portal_url(client: stripe.StripeClient, account: BillingAccount, return_url:
 def setup_intent_payment_method(client: stripe.StripeClient, setup_intent_id: str) -> str:
     intent = client.v1.setup_intents.retrieve(setup_intent_id)
     method = intent.payment_method
-    return method if isinstance(method, str) else method.id  # type: ignore[union-attr]
+    return method if isinstance(method, str) else method.id  # type: ignore[union-attr]  # set once the SetupIntent succeeded
 
 
 @dataclass(frozen=True)

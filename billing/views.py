@@ -31,6 +31,7 @@ from billing.services.stripe_sync import (
     stripe_portal_url,
 )
 from billing.stripe_gateway import stripe_configured
+from tenants.http import StaffRequest
 from tenants.models import Membership
 from tenants.permissions import staff_required
 
@@ -38,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 
 @staff_required
-def billing_home(request: HttpRequest) -> HttpResponse:
+def billing_home(request: StaffRequest) -> HttpResponse:
     account = account_ensure(association=request.tenant)
     month = month_start(timezone.localdate())
     invoices = (
@@ -56,7 +57,7 @@ def billing_home(request: HttpRequest) -> HttpResponse:
         "suspended": account.status == BillingAccount.Status.SUSPENDED,
         "grace_days": settings.BILLING_GRACE_DAYS,
         "stripe_enabled": stripe_configured(),
-        "is_owner": request.membership.role == Membership.Role.OWNER,  # type: ignore[attr-defined]
+        "is_owner": request.membership.role == Membership.Role.OWNER,
         "card_done": request.GET.get("card") == "done",
     }
     return render(request, "billing/staff/home.html", context)
@@ -69,13 +70,13 @@ def _pdf(content: bytes, number: str) -> HttpResponse:
 
 
 @staff_required
-def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
+def invoice_pdf(request: StaffRequest, number: str) -> HttpResponse:
     invoice = get_object_or_404(Invoice, number=number, account__association=request.tenant)
     return _pdf(documents.invoice_pdf(invoice=invoice), invoice.number)
 
 
 @staff_required
-def receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
+def receipt_pdf(request: StaffRequest, number: str) -> HttpResponse:
     receipt = get_object_or_404(
         Receipt.objects.select_related("invoice"),
         number=number,
@@ -85,7 +86,7 @@ def receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @staff_required
-def credit_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
+def credit_note_pdf(request: StaffRequest, number: str) -> HttpResponse:
     note = get_object_or_404(
         CreditNote.objects.select_related("invoice"),
         number=number,
@@ -94,16 +95,16 @@ def credit_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
     return _pdf(documents.credit_note_pdf(credit_note=note), note.number)
 
 
-def _owner_with_stripe(request: HttpRequest) -> None:
+def _owner_with_stripe(request: StaffRequest) -> None:
     if not stripe_configured():
         raise Http404
-    if request.membership.role != Membership.Role.OWNER:  # type: ignore[attr-defined]
+    if request.membership.role != Membership.Role.OWNER:
         raise Http404
 
 
 @staff_required
 @require_POST
-def card_setup(request: HttpRequest) -> HttpResponse:
+def card_setup(request: StaffRequest) -> HttpResponse:
     """Owners only: to Stripe Checkout to enter a card; card payment starts next month."""
     _owner_with_stripe(request)
     here = request.build_absolute_uri(reverse("staff_billing"))
@@ -122,7 +123,7 @@ def card_setup(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def card_portal(request: HttpRequest) -> HttpResponse:
+def card_portal(request: StaffRequest) -> HttpResponse:
     """Owners only: to Stripe's customer portal to change the card."""
     _owner_with_stripe(request)
     here = request.build_absolute_uri(reverse("staff_billing"))

@@ -6,8 +6,9 @@ for one association or purpose is refused by every other.
 """
 
 from django.core import signing
-from django.db import connection
 from django.utils.translation import gettext as _
+
+from tenants.connection import connection
 
 
 class LinkError(Exception):

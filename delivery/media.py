@@ -51,9 +51,9 @@ class MediaStorage(FileSystemStorage):
     def __init__(self, **kwargs: object) -> None:
         # Page images are re-rendered under the same names; a retried job must overwrite.
         kwargs.setdefault("allow_overwrite", True)
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)  # type: ignore[arg-type]  # options go through to FileSystemStorage
 
-    def url(  # type: ignore[override]
+    def url(  # type: ignore[override]  # S3Storage.url's parameters, same call sites
         self, name: str, parameters: dict[str, str] | None = None, expire: int | None = None
     ) -> str:
         """Same arguments as django-storages' S3Storage.url."""

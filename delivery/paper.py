@@ -35,7 +35,8 @@ def paper_rounds(notice: Notice) -> list[PaperRound]:
         if audience.everyone
         else list(Group.objects.filter(pk__in=audience.group_ids).order_by("position", "name"))
     )
-    rounds, placed = [], set()
+    rounds: list[PaperRound] = []
+    placed: set[int] = set()
     for group in groups:
         members = [h for h in households if h.pk not in placed and group in h.groups.all()]
         placed.update(h.pk for h in members)

@@ -5,6 +5,7 @@ The choice words are what residents read in the mail and write back in replies (
 page that chose them.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -40,7 +41,7 @@ class QuestionSpec:
     choices: tuple[str, ...]
 
 
-def question_spec_make(*, kind: str, prompt: str = "", choices: list[str] = ()) -> QuestionSpec:
+def question_spec_make(*, kind: str, prompt: str = "", choices: Sequence[str] = ()) -> QuestionSpec:
     """A checked question: presets take their own choices; custom ones need 2–6 distinct."""
     if kind in PRESET_CHOICES:
         made = PRESET_CHOICES[kind]

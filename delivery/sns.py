@@ -78,7 +78,7 @@ def sns_message_verify(message: dict[str, str]) -> None:
         raise SnsSignatureError("unknown signature version")
     certificate = x509.load_pem_x509_certificate(_certificate_fetch(url))
     try:
-        certificate.public_key().verify(  # type: ignore[call-arg, union-attr]
+        certificate.public_key().verify(  # type: ignore[call-arg, union-attr]  # SNS certificates carry RSA keys
             signature, sns_string_to_sign(message), padding.PKCS1v15(), algorithm
         )
     except InvalidSignature as error:

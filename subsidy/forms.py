@@ -33,10 +33,10 @@ class YenField(forms.CharField):
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)  # type: ignore[arg-type]  # field options passed through
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
-    def to_python(self, value: object) -> int | None:  # type: ignore[override]
+    def to_python(self, value: object) -> int | None:  # type: ignore[override]  # returns the parsed int, not a str
         text = unicodedata.normalize("NFKC", str(value or "")).strip()
         text = re.sub(r"[,\s円]", "", text).replace("￥", "").replace("¥", "")
         if not text:
@@ -51,7 +51,7 @@ class YenField(forms.CharField):
             raise ValidationError(self.error_messages["too_large"], code="too_large")
         return int(text)
 
-    def clean(self, value: object) -> int | None:  # type: ignore[override]
+    def clean(self, value: object) -> int | None:
         number = self.to_python(value)
         if number is None:
             if self.required:
@@ -127,7 +127,7 @@ class CostLineForm(forms.Form):
     )
 
     def __init__(self, *args: object, program: Program, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # form arguments passed through
         eligible = [
             (v, label) for v, label in CategoryChoices.choices if v in program.eligible_categories
         ]
@@ -260,5 +260,5 @@ class ApplicationFilterForm(forms.Form):
     )
 
     def __init__(self, *args: object, years: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["fiscal_year"].choices = [("", _("すべて")), *years]  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # form arguments passed through
+        self.fields["fiscal_year"].choices = [("", _("すべて")), *years]  # type: ignore[attr-defined]  # fiscal_year is a ChoiceField

@@ -6,15 +6,25 @@ not enough: the same gate as for association owners (tenants.permissions.second_
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from subsidy.models import CityStaff
 from subsidy.selectors import city_staff_get
+from tenants.models import User
 from tenants.permissions import refusal, second_factor_gate
 
-__all__ = ["city_staff_required", "refusal"]
+__all__ = ["CityStaffRequest", "city_staff_required", "refusal"]
+
+
+class CityStaffRequest(HttpRequest):
+    """A request that city_staff_required let through (a type for views; see tenants.http)."""
+
+    user: User
+    city_staff: CityStaff
 
 
 def city_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -41,7 +51,8 @@ def city_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
         )
         if gate is not None:
             return gate
-        request.city_staff = clerk  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        clerk_request = cast(CityStaffRequest, request)
+        clerk_request.city_staff = clerk
+        return view(clerk_request, *args, **kwargs)
 
     return wrapper

@@ -28,7 +28,7 @@ _current: ContextVar[Actor | None] = ContextVar("kairan_actor", default=None)
 def acting_as(*, user: User, association: Association) -> Iterator[Actor]:
     token = _current.set(Actor(user=user, association=association))
     try:
-        yield _current.get()  # type: ignore[misc]
+        yield _current.get()  # type: ignore[misc]  # set on the line above
     finally:
         _current.reset(token)
 

@@ -36,11 +36,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
+from tenants.connection import connection
 from tenants.models import Association, Domain, Membership, User
 from tenants.slugs import schema_name_for, slug_normalize, slug_problem
 

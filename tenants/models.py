@@ -27,13 +27,13 @@ class User(AbstractUser):
     Residents are not users: they live in an association's schema as subscribers.
     """
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment]  # no username: accounts sign in by email
     email = models.EmailField(_("メールアドレス"), unique=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc]  # our UserManager, typed by django-stubs as the base's
 
 
 class Association(TenantMixin):

@@ -16,6 +16,7 @@ Writes (POST) are refused outright instead of redirected, so nothing changes on 
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
@@ -31,6 +32,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tenants.actors import acting_as
+from tenants.http import StaffRequest, TenantRequest
 from tenants.models import Membership, User
 from tenants.selectors import membership_get
 
@@ -85,7 +87,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     the staff audit log as this member's action."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapper(request: TenantRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         membership = membership_get(user=request.user, association=request.tenant)
@@ -101,8 +103,9 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             )
             if gate is not None:
                 return gate
-        request.membership = membership  # type: ignore[attr-defined]
+        staff_request = cast(StaffRequest, request)
+        staff_request.membership = membership
         with acting_as(user=request.user, association=request.tenant):
-            return view(request, *args, **kwargs)
+            return view(staff_request, *args, **kwargs)
 
     return wrapper

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from tenants import selectors, services
 from tenants.forms import AssociationForm
+from tenants.http import AuthenticatedRequest, StaffRequest, TenantRequest
 from tenants.models import Association, Membership
 from tenants.permissions import session_mfa_record, session_used_mfa, staff_required
 
@@ -21,14 +22,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_associations(request: HttpRequest) -> HttpResponse:
+def my_associations(request: AuthenticatedRequest) -> HttpResponse:
     memberships = selectors.membership_list(user=request.user)
     return render(request, "tenants/my_associations.html", {"memberships": memberships})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def association_create(request: HttpRequest) -> HttpResponse:
+def association_create(request: AuthenticatedRequest) -> HttpResponse:
     form = AssociationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,7 +45,7 @@ def association_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def association_open(request: HttpRequest, slug: str) -> HttpResponse:
+def association_open(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     association = Association.objects.filter(slug=slug, is_template=False).first()
     if (
         association is None
@@ -54,14 +55,14 @@ def association_open(request: HttpRequest, slug: str) -> HttpResponse:
     return _enter(request, association)
 
 
-def _enter(request: HttpRequest, association: Association) -> HttpResponseRedirect:
+def _enter(request: AuthenticatedRequest, association: Association) -> HttpResponseRedirect:
     token = services.staff_entry_token(
         user=request.user, association=association, mfa=session_used_mfa(request)
     )
     return redirect(selectors.association_url(association, f"/staff/enter/{token}/"))
 
 
-def staff_enter(request: HttpRequest, token: str) -> HttpResponse:
+def staff_enter(request: TenantRequest, token: str) -> HttpResponse:
     """Tenant host: sign in by a one-time link from the public host, then open the staff pages."""
     try:
         entry = services.staff_entry_redeem(token=token, association=request.tenant)
@@ -78,9 +79,9 @@ def staff_enter(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @staff_required
-def staff_audit(request: HttpRequest) -> HttpResponse:
+def staff_audit(request: StaffRequest) -> HttpResponse:
     """Owners only: what the association's staff did, newest first."""
-    if request.membership.role != Membership.Role.OWNER:  # type: ignore[attr-defined]
+    if request.membership.role != Membership.Role.OWNER:
         raise PermissionDenied
     actions = selectors.staff_action_list(association=request.tenant)
     return render(request, "tenants/staff_audit.html", {"actions": actions})

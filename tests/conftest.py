@@ -9,11 +9,11 @@ import dramatiq
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
 from django.test import Client
 from dramatiq import Worker
 
 from kairan.mail_catcher import CaughtMail, caught_mail_list, mail_catcher_start
+from tenants.connection import connection
 from tenants.models import Association
 from tenants.services import platform_bootstrap
 

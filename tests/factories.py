@@ -5,7 +5,6 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
-from django.db import connection
 from django_tenants.utils import tenant_context
 
 from billing.models import BillingAccount
@@ -13,6 +12,7 @@ from delivery.links import link_token_make
 from delivery.models import Group, Subscriber
 from delivery.services.groups import group_create
 from delivery.services.subscriptions import subscriber_confirm, subscriber_join
+from tenants.connection import connection
 from tenants.models import Association, User
 from tenants.services import association_provision
 

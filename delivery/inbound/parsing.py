@@ -116,7 +116,7 @@ class _RawHeaders(Compat32):
     `header_decode` to recognise.
     """
 
-    def header_fetch_parse(self, name: str, value: str) -> str:  # type: ignore[override]
+    def header_fetch_parse(self, name: str, value: str) -> str:
         return value
 
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -35,6 +35,7 @@ from delivery.uploads import (
     upload_kind_detect,
     upload_too_large,
 )
+from tenants.connection import connection
 from tenants.models import User
 
 logger = logging.getLogger(__name__)

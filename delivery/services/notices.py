@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from delivery.registry.models import DueNotice
 from delivery.selectors import audience_subscribers, notice_audience
 from delivery.services.answers import question_set
 from delivery.services.outbound import deliveries_enqueue, delivery_fields
+from tenants.connection import connection
 from tenants.models import StaffAction, User
 from tenants.services import staff_action_record
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from delivery.registry.models import Outbox, Suppression
 from delivery.selectors import reminders_answered
 from delivery.throttling import GLOBAL, domain_class_get, rate_acquire
 from delivery.transports import DeliveryRefused, TransportLost, transport_open
+from tenants.connection import connection
 
 logger = logging.getLogger(__name__)
 

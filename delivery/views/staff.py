@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,11 +23,12 @@ from delivery.paper import paper_pack_pdf
 from delivery.poster import join_poster_pdf
 from delivery.services import notices, subscriptions
 from delivery.services.groups import group_create
+from tenants.http import StaffRequest
 from tenants.permissions import staff_required
 
 
 @staff_required
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: StaffRequest) -> HttpResponse:
     context = {
         "counts": selectors.subscriber_counts(),
         "notices": selectors.notice_list()[:10],
@@ -38,7 +39,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def groups(request: HttpRequest) -> HttpResponse:
+def groups(request: StaffRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -58,14 +59,14 @@ def groups(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def subscribers(request: HttpRequest) -> HttpResponse:
+def subscribers(request: StaffRequest) -> HttpResponse:
     context = {"subscribers": selectors.subscriber_list(), "counts": selectors.subscriber_counts()}
     return render(request, "delivery/staff/subscribers.html", context)
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def subscriber_detail(request: HttpRequest, subscriber_id: int) -> HttpResponse:
+def subscriber_detail(request: StaffRequest, subscriber_id: int) -> HttpResponse:
     subscriber = get_object_or_404(Subscriber, pk=subscriber_id)
     form = SubscriberGroupsForm(request.POST or None, initial={"groups": subscriber.groups.all()})
     if request.method == "POST" and form.is_valid():
@@ -80,7 +81,7 @@ def subscriber_detail(request: HttpRequest, subscriber_id: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def paper_household_new(request: HttpRequest) -> HttpResponse:
+def paper_household_new(request: StaffRequest) -> HttpResponse:
     form = PaperHouseholdForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -100,7 +101,7 @@ def paper_household_new(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def notice_new(request: HttpRequest) -> HttpResponse:
+def notice_new(request: StaffRequest) -> HttpResponse:
     """Compose, review (recipient count, schedule), then send or schedule."""
     form = NoticeForm(request.POST or None)
     step = request.POST.get("step", "edit")
@@ -174,12 +175,12 @@ def _recurrence(form: NoticeForm) -> notices.RecurrenceRule | None:
 
 
 @staff_required
-def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_detail(request: StaffRequest, notice_id: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=notice_id)
     question = selectors.notice_question(notice)
     replies = list(selectors.notice_replies(notice))
     for reply in replies:
-        reply.choice_label = (  # type: ignore[attr-defined]
+        reply.choice_label = (  # type: ignore[attr-defined]  # a label for the template only
             question.choices[reply.choice] if question and reply.choice is not None else ""
         )
     context = {
@@ -197,7 +198,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 
 @staff_required
-def notice_progress(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_progress(request: StaffRequest, notice_id: int) -> HttpResponse:
     """The counts block of the notice page, polled while the notice is being sent."""
     notice = get_object_or_404(Notice, pk=notice_id)
     context = {"notice": notice, "counts": selectors.notice_delivery_counts(notice)}
@@ -206,7 +207,7 @@ def notice_progress(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_edit(request: StaffRequest, notice_id: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=notice_id, status=Notice.Status.SCHEDULED)
     question = selectors.notice_question(notice)
     initial = {
@@ -250,7 +251,7 @@ def notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def notice_cancel(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_cancel(request: StaffRequest, notice_id: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=notice_id)
     try:
         notices.notice_cancel(notice=notice, stop_repeating=request.POST.get("stop") == "1")
@@ -262,7 +263,7 @@ def notice_cancel(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 
 @staff_required
-def notice_paper(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_paper(request: StaffRequest, notice_id: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=notice_id)
     pdf = paper_pack_pdf(notice=notice, association_name=request.tenant.name)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -271,7 +272,7 @@ def notice_paper(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 
 @staff_required
-def join_poster(request: HttpRequest) -> HttpResponse:
+def join_poster(request: StaffRequest) -> HttpResponse:
     """The A4 registration poster with QR codes, for the paper 回覧板."""
     response = HttpResponse(
         join_poster_pdf(association=request.tenant), content_type="application/pdf"

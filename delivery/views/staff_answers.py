@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,6 +12,7 @@ from delivery.exports import answers_csv, replies_csv
 from delivery.forms import PaperAnswersForm
 from delivery.models import Notice, Question
 from delivery.services import answers
+from tenants.http import StaffRequest
 from tenants.permissions import staff_required
 
 
@@ -24,7 +25,7 @@ def _notice_and_question(notice_id: int) -> tuple[Notice, Question]:
 
 
 @staff_required
-def notice_tally(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_tally(request: StaffRequest, notice_id: int) -> HttpResponse:
     """The tally block of the notice page, polled while the page is open."""
     notice, question = _notice_and_question(notice_id)
     context = {
@@ -37,7 +38,7 @@ def notice_tally(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def notice_paper_answers(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_paper_answers(request: StaffRequest, notice_id: int) -> HttpResponse:
     """The answers of paper households, typed in from the circulated reply slip (回答票)."""
     notice, question = _notice_and_question(notice_id)
     households = [
@@ -72,7 +73,7 @@ def notice_paper_answers(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def notice_remind(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_remind(request: StaffRequest, notice_id: int) -> HttpResponse:
     notice, _question = _notice_and_question(notice_id)
     try:
         reminder = answers.reminder_send(notice=notice, author=request.user)
@@ -94,7 +95,7 @@ def _csv_response(data: bytes, filename: str) -> HttpResponse:
 
 
 @staff_required
-def notice_answers_csv(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_answers_csv(request: StaffRequest, notice_id: int) -> HttpResponse:
     notice, question = _notice_and_question(notice_id)
     people = selectors.question_respondents(notice=notice, question=question)
     return _csv_response(
@@ -103,7 +104,7 @@ def notice_answers_csv(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 
 @staff_required
-def notice_replies_csv(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_replies_csv(request: StaffRequest, notice_id: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=notice_id)
     question = selectors.notice_question(notice)
     return _csv_response(

@@ -15,6 +15,7 @@ from delivery.media import library_file_links
 from delivery.models import LibraryFile
 from delivery.services import library
 from delivery.uploads import UploadRefused, upload_too_large
+from tenants.http import StaffRequest
 from tenants.permissions import staff_required
 
 # Room for the form's other fields and the multipart boundaries around the file.
@@ -27,7 +28,7 @@ class SizeCappedUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         if start + len(raw_data) > settings.LIBRARY_MAX_BYTES:
-            self.request.upload_too_large = True  # type: ignore[union-attr]
+            self.request.upload_too_large = True  # type: ignore[union-attr]  # Django gives upload handlers the request
             # What is left of the body is at most _FORM_OVERHEAD (checked before parsing):
             # reading it keeps the connection usable for the error page.
             raise StopUpload(connection_reset=False)
@@ -58,7 +59,7 @@ def _refused(request: HttpRequest, refusal: UploadRefused) -> HttpResponse:
 
 @staff_required
 @csrf_exempt  # checked by _library_upload, after the size cap is in place
-def library_home(request: HttpRequest) -> HttpResponse:
+def library_home(request: StaffRequest) -> HttpResponse:
     """The list of files and the upload form. An upload is measured before it is read: a
     Content-Length over the cap is refused at once, and the cap handler stops any other."""
     if request.method == "POST":
@@ -98,7 +99,7 @@ def _library_upload(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def library_file(request: HttpRequest, file_id: int) -> HttpResponse:
+def library_file(request: StaffRequest, file_id: int) -> HttpResponse:
     file = get_object_or_404(LibraryFile, pk=file_id)
     context = {"file": file, "notices": file.notices.order_by("-created_at")[:20]}
     context.update(library_file_links(file))
@@ -107,7 +108,7 @@ def library_file(request: HttpRequest, file_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def library_file_delete(request: HttpRequest, file_id: int) -> HttpResponse:
+def library_file_delete(request: StaffRequest, file_id: int) -> HttpResponse:
     file = get_object_or_404(LibraryFile, pk=file_id)
     library.library_file_delete(file=file)
     messages.success(request, _("「%(title)s」を削除しました。") % {"title": file.title})

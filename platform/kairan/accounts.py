@@ -1,8 +1,9 @@
 """Site-wide account behaviour (django-allauth adapter)."""
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.db import connection
 from django.http import HttpRequest
+
+from tenants.connection import connection
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -9,11 +9,13 @@ import logging
 
 import dramatiq
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
+from dramatiq.broker import MessageProxy
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import Middleware, SkipMessage
 
 from kairan.request_ids import JobRequestId
+from tenants.connection import connection
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +32,7 @@ class TenantSchema(Middleware):
         # and must keep the schema they were first sent with.
         message.options.setdefault(SCHEMA_OPTION, connection.schema_name)
 
-    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+    def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         from tenants.models import Association
 
         schema_name = message.options.get(SCHEMA_OPTION)
@@ -47,22 +49,32 @@ class TenantSchema(Middleware):
         connection.set_tenant(association)
 
     def after_process_message(
-        self, broker: dramatiq.Broker, message: dramatiq.Message, **outcome: object
+        self,
+        broker: dramatiq.Broker,
+        message: MessageProxy,
+        *,
+        result: object = None,
+        exception: BaseException | None = None,
     ) -> None:
         connection.set_schema_to_public()
 
-    def after_skip_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+    def after_skip_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         connection.set_schema_to_public()
 
 
 class DatabaseConnections(Middleware):
     """Django closes stale connections per request; worker threads have no requests."""
 
-    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+    def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         close_old_connections()
 
     def after_process_message(
-        self, broker: dramatiq.Broker, message: dramatiq.Message, **outcome: object
+        self,
+        broker: dramatiq.Broker,
+        message: MessageProxy,
+        *,
+        result: object = None,
+        exception: BaseException | None = None,
     ) -> None:
         close_old_connections()
 

@@ -8,7 +8,8 @@ Those keys are put in the public schema's key space instead, whatever host the r
 """
 
 from django.conf import settings
-from django.db import connection
+
+from tenants.connection import connection
 
 # allauth.core.internal.ratelimit: "allauth:rl:<app>:<action>:<rate>:<source>" (and ":lock");
 # delivery.rate_limits: "ratelimit:<what>:<source>".

@@ -87,7 +87,7 @@ def redis_ensure(state_dir: Path) -> str:
     return url
 
 
-def _redis_answers(redis_module, url: str) -> bool:  # type: ignore[no-untyped-def]
+def _redis_answers(redis_module, url: str) -> bool:
     try:
         return bool(redis_module.Redis.from_url(url, socket_connect_timeout=1).ping())
     except (redis_module.ConnectionError, FileNotFoundError):

@@ -23,12 +23,12 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.utils.log import AdminEmailHandler
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
 from kairan.request_ids import request_id_get
+from tenants.connection import connection
 
 # RFC 5322 atext and dots, then "@" (or "%40" in URLs), then an ASCII host name.
 _ATEXT = r"A-Za-z0-9!#$%&'*+/=?^_`{|}~.-"

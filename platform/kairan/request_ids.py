@@ -15,6 +15,7 @@ from contextvars import ContextVar
 
 import dramatiq
 from django.http import HttpRequest, HttpResponse
+from dramatiq.broker import MessageProxy
 from dramatiq.middleware import Middleware
 
 logger = logging.getLogger("kairan.request")
@@ -56,7 +57,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_accept(request.headers.get(HEADER))
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # our own attribute, read by logs and templates
         token = _current.set(request_id)
         started = time.monotonic()
         try:
@@ -97,13 +98,18 @@ class JobRequestId(Middleware):
         if request_id:
             message.options.setdefault(JOB_OPTION, request_id)
 
-    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+    def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         _current.set(message.options.get(JOB_OPTION) or message.message_id)
 
     def after_process_message(
-        self, broker: dramatiq.Broker, message: dramatiq.Message, **outcome: object
+        self,
+        broker: dramatiq.Broker,
+        message: MessageProxy,
+        *,
+        result: object = None,
+        exception: BaseException | None = None,
     ) -> None:
         _current.set(None)
 
-    def after_skip_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+    def after_skip_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         _current.set(None)

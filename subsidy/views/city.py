@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +23,7 @@ from subsidy.forms import (
     ReturnForm,
 )
 from subsidy.models import Application, CityStaff, Document, Receipt
-from subsidy.permissions import city_staff_required
+from subsidy.permissions import CityStaffRequest, city_staff_required
 from subsidy.services.city import registry_import
 from subsidy.services.reviews import (
     application_grant,
@@ -36,11 +36,11 @@ from subsidy.views._responses import form_errors_from, pdf_response, refusals_sh
 from subsidy.workflow import Action, Actor, actions_available
 
 
-def _clerk(request: HttpRequest) -> CityStaff:
-    return request.city_staff  # type: ignore[attr-defined,no-any-return]
+def _clerk(request: CityStaffRequest) -> CityStaff:
+    return request.city_staff
 
 
-def _application(request: HttpRequest, application_id: int) -> Application:
+def _application(request: CityStaffRequest, application_id: int) -> Application:
     """An application of the clerk's city that has been submitted; anything else is a 404."""
     applications = selectors.application_list_for_city(city=_clerk(request).city)
     application = applications.filter(pk=application_id).first()
@@ -49,7 +49,7 @@ def _application(request: HttpRequest, application_id: int) -> Application:
     return application
 
 
-def _filters(request: HttpRequest) -> ApplicationFilterForm:
+def _filters(request: CityStaffRequest) -> ApplicationFilterForm:
     years = [
         (program.fiscal_year, fiscal_year_label(program.fiscal_year))
         for program in selectors.program_list(city=_clerk(request).city)
@@ -59,7 +59,7 @@ def _filters(request: HttpRequest) -> ApplicationFilterForm:
     return form
 
 
-def _filtered(request: HttpRequest, form: ApplicationFilterForm) -> QuerySet[Application]:
+def _filtered(request: CityStaffRequest, form: ApplicationFilterForm) -> QuerySet[Application]:
     data = form.cleaned_data if form.is_bound else {}
     return selectors.application_list_for_city(
         city=_clerk(request).city,
@@ -70,7 +70,7 @@ def _filtered(request: HttpRequest, form: ApplicationFilterForm) -> QuerySet[App
 
 @city_staff_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: CityStaffRequest) -> HttpResponse:
     form = _filters(request)
     applications = _filtered(request, form)
     context = {
@@ -85,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @city_staff_required
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: CityStaffRequest) -> HttpResponse:
     """The filtered list as CSV that Excel opens as it is (UTF-8 with BOM, CRLF)."""
     applications = _filtered(request, _filters(request))
     response = HttpResponse(applications_csv(applications), content_type="text/csv; charset=utf-8")
@@ -95,7 +95,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _detail_context(request: HttpRequest, application: Application) -> dict[str, object]:
+def _detail_context(request: CityStaffRequest, application: Application) -> dict[str, object]:
     today = clock.today()
     return {
         "application": application,
@@ -118,13 +118,13 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
 
 @city_staff_required
 @require_GET
-def detail(request: HttpRequest, application_id: int) -> HttpResponse:
+def detail(request: CityStaffRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
     return render(request, "subsidy/city/detail.html", _detail_context(request, application))
 
 
 def _clerk_act(
-    request: HttpRequest,
+    request: CityStaffRequest,
     application_id: int,
     form_class: type[forms.Form],
     form_name: str,
@@ -153,7 +153,7 @@ def _clerk_act(
 @city_staff_required
 @refusals_shown
 @require_POST
-def return_(request: HttpRequest, application_id: int) -> HttpResponse:
+def return_(request: CityStaffRequest, application_id: int) -> HttpResponse:
     """Return an application (or a report) for correction, with the reason."""
     service = report_return if request.POST.get("stage") == "report" else application_return
     return _clerk_act(
@@ -168,7 +168,7 @@ def return_(request: HttpRequest, application_id: int) -> HttpResponse:
 @city_staff_required
 @refusals_shown
 @require_POST
-def grant(request: HttpRequest, application_id: int) -> HttpResponse:
+def grant(request: CityStaffRequest, application_id: int) -> HttpResponse:
     return _clerk_act(
         request, application_id, GrantForm, "grant_form",
         lambda application, data: application_grant(
@@ -183,7 +183,7 @@ def grant(request: HttpRequest, application_id: int) -> HttpResponse:
 @city_staff_required
 @refusals_shown
 @require_POST
-def confirm(request: HttpRequest, application_id: int) -> HttpResponse:
+def confirm(request: CityStaffRequest, application_id: int) -> HttpResponse:
     return _clerk_act(
         request, application_id, ConfirmForm, "confirm_form",
         lambda application, data: report_confirm(
@@ -197,7 +197,7 @@ def confirm(request: HttpRequest, application_id: int) -> HttpResponse:
 @city_staff_required
 @refusals_shown
 @require_POST
-def pay(request: HttpRequest, application_id: int) -> HttpResponse:
+def pay(request: CityStaffRequest, application_id: int) -> HttpResponse:
     return _clerk_act(
         request, application_id, PaymentForm, "payment_form",
         lambda application, data: payment_record(
@@ -210,7 +210,7 @@ def pay(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @city_staff_required
 @require_GET
-def document(request: HttpRequest, application_id: int, document_id: int) -> HttpResponse:
+def document(request: CityStaffRequest, application_id: int, document_id: int) -> HttpResponse:
     application = _application(request, application_id)
     frozen = get_object_or_404(Document, pk=document_id, application=application)
     return pdf_response(bytes(frozen.pdf), frozen.file_name)
@@ -218,7 +218,7 @@ def document(request: HttpRequest, application_id: int, document_id: int) -> Htt
 
 @city_staff_required
 @require_GET
-def receipt(request: HttpRequest, application_id: int, receipt_id: int) -> HttpResponse:
+def receipt(request: CityStaffRequest, application_id: int, receipt_id: int) -> HttpResponse:
     """An uploaded receipt, as a download: it came from outside and is never rendered here."""
     application = _application(request, application_id)
     upload = get_object_or_404(Receipt, pk=receipt_id, application=application)
@@ -235,7 +235,7 @@ def receipt(request: HttpRequest, application_id: int, receipt_id: int) -> HttpR
 @city_staff_required
 @refusals_shown
 @require_http_methods(["GET", "POST"])
-def registry(request: HttpRequest) -> HttpResponse:
+def registry(request: CityStaffRequest) -> HttpResponse:
     """The city's registry of 自治会等登録届: upload the list, see what it holds."""
     city = _clerk(request).city
     form = RegistryUploadForm(request.POST or None, request.FILES or None)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,14 +31,15 @@ from subsidy.services.reports import (
 )
 from subsidy.views._responses import form_errors_from, pdf_response, refusals_shown
 from subsidy.workflow import EDITABLE, Actor, Status, actions_available
+from tenants.http import StaffRequest
 from tenants.models import Association, Membership
 from tenants.permissions import staff_required
 
 
-def _application(request: HttpRequest, application_id: int) -> Application:
+def _application(request: StaffRequest, application_id: int) -> Application:
     """The request's association's own application; any other is a 404, as if absent."""
     application = selectors.application_get_for_association(
-        association=request.tenant,  # type: ignore[attr-defined]
+        association=request.tenant,
         application_id=application_id,
     )
     if application is None:
@@ -46,8 +47,8 @@ def _application(request: HttpRequest, application_id: int) -> Application:
     return application
 
 
-def _is_owner(request: HttpRequest) -> bool:
-    return request.membership.role == Membership.Role.OWNER  # type: ignore[attr-defined]
+def _is_owner(request: StaffRequest) -> bool:
+    return request.membership.role == Membership.Role.OWNER
 
 
 def _initial(association: Association, program: Program, today: date) -> dict[str, object]:
@@ -99,9 +100,9 @@ def _form_figures(form: ApplicationForm, program: Program) -> selectors.PlanFigu
 
 
 @staff_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     today = clock.today()
-    association = request.tenant  # type: ignore[attr-defined]
+    association = request.tenant
     applications = list(selectors.application_list_for_association(association=association))
     taken = {application.fiscal_year for application in applications}
     open_programs = [
@@ -116,10 +117,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @staff_required
 @refusals_shown
 @require_http_methods(["GET", "POST"])
-def application_new(request: HttpRequest, program_id: int) -> HttpResponse:
+def application_new(request: StaffRequest, program_id: int) -> HttpResponse:
     today = clock.today()
     program = get_object_or_404(Program, pk=program_id)
-    association = request.tenant  # type: ignore[attr-defined]
+    association = request.tenant
     form = ApplicationForm(request.POST or None, initial=_initial(association, program, today))
     status = 200
     if request.method == "POST":
@@ -151,7 +152,7 @@ def application_new(request: HttpRequest, program_id: int) -> HttpResponse:
 @staff_required
 @refusals_shown
 @require_http_methods(["GET", "POST"])
-def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+def application_detail(request: StaffRequest, application_id: int) -> HttpResponse:
     """The application's page: where it stands, its documents, and the draft form."""
     application = _application(request, application_id)
     program = application.program
@@ -197,7 +198,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 
 @staff_required
 @require_GET
-def calculate(request: HttpRequest, program_id: int) -> HttpResponse:
+def calculate(request: StaffRequest, program_id: int) -> HttpResponse:
     """The subsidy for the plan being typed: the application page's script asks here."""
     program = get_object_or_404(Program, pk=program_id)
     form = ApplicationForm(request.GET)
@@ -254,14 +255,14 @@ def figures_warning(figures: selectors.PlanFigures) -> str:
 
 @staff_required
 @require_GET
-def preview(request: HttpRequest, application_id: int, kind: str) -> HttpResponse:
+def preview(request: StaffRequest, application_id: int, kind: str) -> HttpResponse:
     """The documents as they would be submitted today, marked as a preview; not stored."""
     application = _application(request, application_id)
     allowed = {
         Document.Kind.APPLICATION: EDITABLE,
         Document.Kind.REPORT: {Status.GRANTED},
     }
-    if kind not in allowed or application.status not in allowed[kind]:  # type: ignore[index]
+    if kind not in allowed or application.status not in allowed[kind]:  # type: ignore[index]  # kind is a key: checked on the left
         raise Http404
     today = clock.today()
     # Unsaved, in memory: what submitting today would put on the documents.
@@ -277,7 +278,7 @@ def preview(request: HttpRequest, application_id: int, kind: str) -> HttpRespons
 @staff_required
 @refusals_shown
 @require_POST
-def submit(request: HttpRequest, application_id: int) -> HttpResponse:
+def submit(request: StaffRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
     try:
         application_submit(application=application, user=request.user, today=clock.today())
@@ -294,7 +295,7 @@ def submit(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def document(request: HttpRequest, application_id: int, document_id: int) -> HttpResponse:
+def document(request: StaffRequest, application_id: int, document_id: int) -> HttpResponse:
     application = _application(request, application_id)
     frozen = get_object_or_404(Document, pk=document_id, application=application)
     return pdf_response(bytes(frozen.pdf), frozen.file_name)
@@ -303,7 +304,7 @@ def document(request: HttpRequest, application_id: int, document_id: int) -> Htt
 @staff_required
 @refusals_shown
 @require_http_methods(["GET", "POST"])
-def report(request: HttpRequest, application_id: int) -> HttpResponse:
+def report(request: StaffRequest, application_id: int) -> HttpResponse:
     """The performance report: paid costs with receipts (POST adds one), then submit."""
     application = _application(request, application_id)
     if application.status not in {
@@ -375,7 +376,7 @@ def report(request: HttpRequest, application_id: int) -> HttpResponse:
 @staff_required
 @refusals_shown
 @require_POST
-def line_remove(request: HttpRequest, application_id: int, line_id: int) -> HttpResponse:
+def line_remove(request: StaffRequest, application_id: int, line_id: int) -> HttpResponse:
     application = _application(request, application_id)
     line = get_object_or_404(CostLine, pk=line_id, application=application)
     cost_line_remove(line=line, user=request.user)
@@ -386,7 +387,7 @@ def line_remove(request: HttpRequest, application_id: int, line_id: int) -> Http
 @staff_required
 @refusals_shown
 @require_POST
-def report_collect(request: HttpRequest, application_id: int) -> HttpResponse:
+def report_collect(request: StaffRequest, application_id: int) -> HttpResponse:
     """Add the platform's paid invoices to the report, without receipt uploads."""
     application = _application(request, application_id)
     added = billing_costs_collect(application=application, user=request.user)
@@ -402,7 +403,7 @@ def report_collect(request: HttpRequest, application_id: int) -> HttpResponse:
 @staff_required
 @refusals_shown
 @require_POST
-def report_send(request: HttpRequest, application_id: int) -> HttpResponse:
+def report_send(request: StaffRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
     form = ReportForm(request.POST)
     if form.is_valid():
@@ -436,7 +437,7 @@ def report_send(request: HttpRequest, application_id: int) -> HttpResponse:
 @staff_required
 @refusals_shown
 @require_http_methods(["GET", "POST"])
-def claim(request: HttpRequest, application_id: int) -> HttpResponse:
+def claim(request: StaffRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
     if request.method == "GET" and application.status != Status.CONFIRMED:
         return redirect("subsidy_application", application_id=application.pk)

@@ -64,7 +64,7 @@ class FakeStripeHTTP(stripe.HTTPClient):
     def __post_init__(self) -> None:
         super().__init__()
 
-    def request(self, method, url, headers, post_data=None, *, _usage=None):  # type: ignore[no-untyped-def]
+    def request(self, method, url, headers, post_data=None, *, _usage=None):
         parts = urlsplit(url)
         params = dict(parse_qsl(post_data or parts.query, keep_blank_values=True))
         self.calls.append(Call(method, parts.path, params, dict(headers or {})))
@@ -74,7 +74,7 @@ class FakeStripeHTTP(stripe.HTTPClient):
             return json.dumps(body), 404, {}
         return json.dumps(route(params)), 200, {"Request-Id": "req_test"}
 
-    def request_stream(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def request_stream(self, *args, **kwargs):
         raise NotImplementedError
 
     def close(self) -> None:
@@ -97,5 +97,5 @@ def event(name: str, **changes: object) -> dict:
     body = fixture(name)
     obj = changes.pop("object", {})
     body.update(changes)
-    body["data"]["object"].update(obj)  # type: ignore[arg-type]
+    body["data"]["object"].update(obj)
     return body

@@ -6,12 +6,12 @@ from datetime import date
 import dramatiq
 import pytest
 from django.apps import apps
-from django.db import connection
 from django_tenants.utils import tenant_context
 
 from billing import tasks
 from billing.models import Invoice, UsageEvent
 from billing.services import usage_record
+from tenants.connection import connection
 from tests.conftest import jobs_finish
 from tests.factories import association_make, billing_account_make
 

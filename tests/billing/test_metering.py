@@ -3,12 +3,12 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from django.db import connection
 from django_tenants.utils import tenant_context
 
 from billing.models import UsageEvent
 from billing.selectors import usage_count
 from billing.services import usage_record, usage_record_many
+from tenants.connection import connection
 from tests.factories import association_make
 
 pytestmark = pytest.mark.usefixtures("platform")

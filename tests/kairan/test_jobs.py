@@ -2,9 +2,9 @@
 
 import dramatiq
 import pytest
-from django.db import connection
 from django_tenants.utils import tenant_context
 
+from tenants.connection import connection
 from tests.conftest import jobs_finish
 from tests.factories import association_make
 

@@ -78,9 +78,9 @@ def test_another_programs_rate_and_unit_come_from_its_rules() -> None:
 @pytest.mark.parametrize("bad", [-1, 1.5, 1500.0, "1500", None, True])
 def test_amounts_must_be_non_negative_integer_yen(bad: object) -> None:
     with pytest.raises((TypeError, ValueError)):
-        subsidy_amount(bad, RULES)  # type: ignore[arg-type]
+        subsidy_amount(bad, RULES)  # type: ignore[arg-type]  # a wrong type on purpose
     with pytest.raises((TypeError, ValueError)):
-        CostLine(Category.USAGE, bad, DECISION)  # type: ignore[arg-type]
+        CostLine(Category.USAGE, bad, DECISION)  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 def _monthly(amount: int, category: str, first: date, count: int, day: int = 25) -> list[CostLine]:

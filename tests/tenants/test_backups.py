@@ -11,13 +11,13 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django_tenants.utils import schema_exists, tenant_context
 
 from delivery.address_crypto import address_decrypt, address_hash
 from delivery.audience import Audience
 from delivery.models import Subscriber
 from delivery.services.notices import notice_create
+from tenants.connection import connection
 from tenants.models import Association, Membership
 from tests.conftest import client_for, staff_client
 from tests.factories import association_make, group_make, subscriber_make, user_make

@@ -2,9 +2,9 @@
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django_tenants.utils import tenant_context
 
+from tenants.connection import connection
 from tests.conftest import client_for
 from tests.factories import association_make, user_make
 

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         try:
-            path = schema_dump(slug=str(options["slug"]), path=options["file"])  # type: ignore[arg-type]
+            path = schema_dump(slug=str(options["slug"]), path=options["file"])  # type: ignore[arg-type]  # argparse gives str or None
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"{options['slug']} → {path} ({path.stat().st_size:,} bytes)")

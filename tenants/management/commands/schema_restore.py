@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         try:
-            result = schema_restore(path=options["file"], slug=options["slug"])  # type: ignore[arg-type]
+            result = schema_restore(path=options["file"], slug=options["slug"])  # type: ignore[arg-type]  # argparse gives str
         except BackupError as error:
             raise CommandError(str(error)) from error
         association = result.association

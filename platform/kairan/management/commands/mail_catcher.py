@@ -19,7 +19,7 @@ class Command(BaseCommand):
         controller = mail_catcher_start(
             settings.MAIL_CATCHER_DIR,
             str(options["host"]),
-            int(options["port"]),  # type: ignore[call-overload]
+            int(options["port"]),  # type: ignore[call-overload]  # options are typed object; argparse made an int
         )
         self.stdout.write(
             f"SMTP on {controller.hostname}:{controller.port} → {settings.MAIL_CATCHER_DIR}"
