@@ -127,6 +127,13 @@ def member_role(*, user: User, application: Application) -> str:
     return membership.role
 
 
+def member_actor_kind(*, user: User, application: Application) -> str:
+    """How the audit trail names a member who edits: the owner, or an editor."""
+    if member_role(user=user, application=application) == Membership.Role.OWNER:
+        return Actor.OWNER
+    return "editor"
+
+
 def owner_require(*, user: User, application: Application, what: str) -> str:
     """Submitting, reporting and claiming bind the association: its owner (会長) does them."""
     if member_role(user=user, application=application) != Membership.Role.OWNER:

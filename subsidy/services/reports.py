@@ -18,10 +18,10 @@ from subsidy.services.audit import (
     application_snapshot,
     application_transition,
     audit_write,
-    member_role,
+    member_actor_kind,
     owner_require,
 )
-from subsidy.workflow import Action, Actor, Status, TransitionRefused
+from subsidy.workflow import Action, Status, TransitionRefused
 from tenants.models import User
 
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024  # a phone photo of a receipt is 2–5 MB
@@ -93,7 +93,7 @@ def cost_line_add(
     service_end: date | None = None,
 ) -> CostLine:
     """Add one paid cost, with its receipt, to a granted application's report."""
-    role = member_role(user=user, application=application)
+    actor_kind = member_actor_kind(user=user, application=application)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         _editable_report(application)
@@ -155,7 +155,7 @@ def cost_line_add(
             application=application,
             action="line_add",
             actor=user,
-            actor_kind=Actor.OWNER if role == "owner" else "editor",
+            actor_kind=actor_kind,
             before=before,
             extra={
                 "cost_line": {
@@ -180,7 +180,7 @@ def billing_costs_collect(*, application: Application, user: User) -> list[CostL
     from billing.issuer import issuer_get
     from billing.selectors import subsidy_paid_costs
 
-    role = member_role(user=user, application=application)
+    actor_kind = member_actor_kind(user=user, application=application)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         _editable_report(application)
@@ -222,7 +222,7 @@ def billing_costs_collect(*, application: Application, user: User) -> list[CostL
                 application=application,
                 action=AuditRecord.LINES_COLLECT,
                 actor=user,
-                actor_kind=Actor.OWNER if role == "owner" else "editor",
+                actor_kind=actor_kind,
                 before=before,
                 extra={"invoices": [line.billing_reference for line in added]},
             )
@@ -231,7 +231,7 @@ def billing_costs_collect(*, application: Application, user: User) -> list[CostL
 
 def cost_line_remove(*, line: CostLine, user: User) -> None:
     """Take a wrongly entered cost out of a report that is not yet submitted."""
-    role = member_role(user=user, application=line.application)
+    actor_kind = member_actor_kind(user=user, application=line.application)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=line.application_id)
         _editable_report(application)
@@ -248,7 +248,7 @@ def cost_line_remove(*, line: CostLine, user: User) -> None:
             application=application,
             action="line_remove",
             actor=user,
-            actor_kind=Actor.OWNER if role == "owner" else "editor",
+            actor_kind=actor_kind,
             before=before,
             extra={"cost_line_removed": removed},
         )
