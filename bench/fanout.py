@@ -38,33 +38,18 @@ def main() -> None:
     from django_tenants.utils import tenant_context
 
     settings.EMAIL_PORT = port
-    from delivery.address_crypto import address_encrypt, address_hash
     from delivery.audience import Audience
-    from delivery.models import Delivery, Subscriber
+    from delivery.models import Delivery
     from delivery.services.notices import notice_create
     from tenants.models import User
     from tenants.services import association_provision
+    from tests.factories import subscribers_bulk_make
 
     owner = User.objects.create_user("bench@example.org", "bench-password")
     association = association_provision(
         owner=owner, name="ベンチ自治会", representative="会長", address="一関市", slug="bench"
     )
-    with tenant_context(association):
-        rows = []
-        for number in range(args.subscribers):
-            address = f"resident{number}@example.jp"
-            key_id, ciphertext = address_encrypt(address)
-            rows.append(
-                Subscriber(
-                    display_name=f"住民{number}",
-                    email_key_id=key_id,
-                    email_ciphertext=ciphertext,
-                    email_hash=address_hash(address),
-                    domain_class="other",
-                    status=Subscriber.Status.ACTIVE,
-                )
-            )
-        Subscriber.objects.bulk_create(rows, batch_size=2000)
+    subscribers_bulk_make(association, args.subscribers)
     connection.close()
 
     sink = subprocess.Popen(

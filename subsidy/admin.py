@@ -2,8 +2,8 @@
 applications and their history are read-only (they change only through the workflow)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from kairan.admin import ReadOnlyAdmin
 from subsidy.models import Application, AuditRecord, City, CityStaff, Document, Program
 
 
@@ -23,17 +23,6 @@ class CityStaffAdmin(admin.ModelAdmin):
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ["city", "fiscal_year", "name", "cap", "window_end", "report_due_on"]
     list_filter = ["city"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Application)

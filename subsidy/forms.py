@@ -6,12 +6,13 @@ decimal point or a minus sign is not, with a message that says why.
 
 import re
 import unicodedata
+from dataclasses import fields
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from subsidy.bank import bank_account_clean
+from subsidy.bank import BankAccount, bank_account_clean
 from subsidy.calculations import Category
 from subsidy.models import Application, CategoryChoices, Program
 from subsidy.services.reports import RECEIPT_MAX_BYTES
@@ -190,15 +191,7 @@ class ClaimForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        names = [
-            "bank_name",
-            "bank_code",
-            "branch_name",
-            "branch_code",
-            "account_type",
-            "account_number",
-            "account_holder",
-        ]
+        names = [field.name for field in fields(BankAccount)]
         if any(name in self.errors for name in names):
             return data
         try:

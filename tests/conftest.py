@@ -12,6 +12,7 @@ from django.core.cache import caches
 from django.test import Client
 from dramatiq import Worker
 
+from delivery.smtp_listener import smtp_listener_start
 from kairan.mail_catcher import CaughtMail, caught_mail_list, mail_catcher_start
 from tenants.connection import connection
 from tenants.models import Association
@@ -159,6 +160,15 @@ def mail_sink(tmp_path: Path, settings) -> Iterator[MailSink]:
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     yield MailSink(tmp_path / "mail")
+    controller.stop()
+
+
+@pytest.fixture
+def listener() -> Iterator[int]:
+    """The SMTP listener residents' mail reaches (replies, mail sign-ups); yields its port."""
+    port = _free_port()
+    controller = smtp_listener_start(host="127.0.0.1", port=port, catch_dir=None)
+    yield port
     controller.stop()
 
 

@@ -15,11 +15,11 @@ from subsidy.selectors import plan_figures
 from subsidy.services.audit import (
     application_snapshot,
     audit_write,
-    member_role,
+    member_actor_kind,
     owner_require,
 )
 from subsidy.services.documents import document_freeze
-from subsidy.workflow import EDITABLE, Action, Actor, Status, TransitionRefused, transition_target
+from subsidy.workflow import EDITABLE, Action, Status, TransitionRefused, transition_target
 from tenants.models import Association, User
 
 SYSTEM_NAME = "Kairan（回覧）自治会情報共有システム"
@@ -116,7 +116,7 @@ def application_create(
     application = Application(
         program=program, association=association, fiscal_year=program.fiscal_year, **asdict(fields)
     )
-    role = member_role(user=user, application=application)
+    actor_kind = member_actor_kind(user=user, application=application)
     _prices_copy(application)
     try:
         with transaction.atomic():
@@ -125,7 +125,7 @@ def application_create(
                 application=application,
                 action="create",
                 actor=user,
-                actor_kind=Actor.OWNER if role == "owner" else "editor",
+                actor_kind=actor_kind,
                 before={"status": Status.DRAFT},
             )
     except IntegrityError as error:
@@ -138,7 +138,7 @@ def application_update(
     *, application: Application, user: User, fields: ApplicationFields
 ) -> Application:
     """Change a draft or a returned application."""
-    role = member_role(user=user, application=application)
+    actor_kind = member_actor_kind(user=user, application=application)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status not in EDITABLE:
@@ -156,7 +156,7 @@ def application_update(
             application=application,
             action="edit",
             actor=user,
-            actor_kind=Actor.OWNER if role == "owner" else "editor",
+            actor_kind=actor_kind,
             before=before,
         )
     return application

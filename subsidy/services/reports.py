@@ -3,6 +3,7 @@
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,9 +14,14 @@ from kairan.wareki import wareki_date
 from subsidy.calculations import Category
 from subsidy.models import Application, AuditRecord, CostLine, Document, Receipt
 from subsidy.selectors import actual_figures
-from subsidy.services.audit import application_snapshot, audit_write, member_role, owner_require
-from subsidy.services.documents import document_freeze
-from subsidy.workflow import Action, Actor, Status, TransitionRefused, transition_target
+from subsidy.services.audit import (
+    application_snapshot,
+    application_transition,
+    audit_write,
+    member_actor_kind,
+    owner_require,
+)
+from subsidy.workflow import Action, Status, TransitionRefused
 from tenants.models import User
 
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024  # a phone photo of a receipt is 2–5 MB
@@ -87,7 +93,7 @@ def cost_line_add(
     service_end: date | None = None,
 ) -> CostLine:
     """Add one paid cost, with its receipt, to a granted application's report."""
-    role = member_role(user=user, application=application)
+    actor_kind = member_actor_kind(user=user, application=application)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         _editable_report(application)
@@ -149,7 +155,7 @@ def cost_line_add(
             application=application,
             action="line_add",
             actor=user,
-            actor_kind=Actor.OWNER if role == "owner" else "editor",
+            actor_kind=actor_kind,
             before=before,
             extra={
                 "cost_line": {
@@ -174,7 +180,7 @@ def billing_costs_collect(*, application: Application, user: User) -> list[CostL
     from billing.issuer import issuer_get
     from billing.selectors import subsidy_paid_costs
 
-    role = member_role(user=user, application=application)
+    actor_kind = member_actor_kind(user=user, application=application)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         _editable_report(application)
@@ -216,7 +222,7 @@ def billing_costs_collect(*, application: Application, user: User) -> list[CostL
                 application=application,
                 action=AuditRecord.LINES_COLLECT,
                 actor=user,
-                actor_kind=Actor.OWNER if role == "owner" else "editor",
+                actor_kind=actor_kind,
                 before=before,
                 extra={"invoices": [line.billing_reference for line in added]},
             )
@@ -225,7 +231,7 @@ def billing_costs_collect(*, application: Application, user: User) -> list[CostL
 
 def cost_line_remove(*, line: CostLine, user: User) -> None:
     """Take a wrongly entered cost out of a report that is not yet submitted."""
-    role = member_role(user=user, application=line.application)
+    actor_kind = member_actor_kind(user=user, application=line.application)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=line.application_id)
         _editable_report(application)
@@ -242,7 +248,7 @@ def cost_line_remove(*, line: CostLine, user: User) -> None:
             application=application,
             action="line_remove",
             actor=user,
-            actor_kind=Actor.OWNER if role == "owner" else "editor",
+            actor_kind=actor_kind,
             before=before,
             extra={"cost_line_removed": removed},
         )
@@ -259,9 +265,8 @@ def report_submit(
 ) -> Application:
     """Submit the performance report: figures computed from the lines, documents frozen."""
     actor = owner_require(user=user, application=application, what=_("実績報告の提出"))
-    with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        target = transition_target(status=application.status, action=Action.REPORT, actor=actor)
+
+    def changes(application: Application) -> dict[str, Any]:
         program = application.program
         if today > program.report_due_on:
             raise ValidationError(
@@ -288,25 +293,22 @@ def report_submit(
         if errors:
             raise ValidationError(errors)
         figures = actual_figures(application)
-        before = application_snapshot(application)
-        application.status = target
-        application.started_on = started_on
-        application.completed_on = completed_on
-        application.reported_on = today
-        application.actual_eligible_cost = figures.eligible_cost
-        application.computed_amount = figures.computed
-        application.seal_on_report = seal
-        application.return_reason = ""
-        application.save()
-        document = document_freeze(
-            application=application, kind=Document.Kind.REPORT, user=user, issued_on=today
-        )
-        audit_write(
-            application=application,
-            action=Action.REPORT,
-            actor=user,
-            actor_kind=actor,
-            before=before,
-            extra={"document": {"id": document.pk, "sha256": document.sha256}},
-        )
-    return application
+        return {
+            "started_on": started_on,
+            "completed_on": completed_on,
+            "reported_on": today,
+            "actual_eligible_cost": figures.eligible_cost,
+            "computed_amount": figures.computed,
+            "seal_on_report": seal,
+            "return_reason": "",
+        }
+
+    return application_transition(
+        application=application,
+        user=user,
+        action=Action.REPORT,
+        actor_kind=actor,
+        changes=changes,
+        document=Document.Kind.REPORT,
+        issued_on=today,
+    )

@@ -1,16 +1,16 @@
 """The city's side: return, grant, confirm, record payment. Clerks of the program's city only."""
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kairan.wareki import wareki_date
 from subsidy.models import Application
 from subsidy.selectors import actual_figures
-from subsidy.services.audit import application_snapshot, audit_write, clerk_require
-from subsidy.workflow import Action, Actor, transition_target
+from subsidy.services.audit import application_transition, clerk_require
+from subsidy.workflow import Action, Actor
 from tenants.models import User
 
 
@@ -45,22 +45,14 @@ def report_return(*, application: Application, user: User, reason: str) -> Appli
 def _return(*, application: Application, user: User, reason: str, action: Action) -> Application:
     clerk_require(user=user, application=application)
     reason = _reason_check(reason)
-    with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        target = transition_target(status=application.status, action=action, actor=Actor.CITY)
-        before = application_snapshot(application)
-        application.status = target
-        application.return_reason = reason
-        application.save()
-        audit_write(
-            application=application,
-            action=action,
-            actor=user,
-            actor_kind=Actor.CITY,
-            before=before,
-            reason=reason,
-        )
-    return application
+    return application_transition(
+        application=application,
+        user=user,
+        action=action,
+        actor_kind=Actor.CITY,
+        changes=lambda application: {"return_reason": reason},
+        reason=reason,
+    )
 
 
 def application_grant(
@@ -74,9 +66,9 @@ def application_grant(
 ) -> Application:
     """Record the grant decision (交付決定): date, number and amount."""
     clerk_require(user=user, application=application)
-    with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        target = transition_target(status=application.status, action=Action.GRANT, actor=Actor.CITY)
+    decision_number = (decision_number or "").strip()
+
+    def changes(application: Application) -> dict[str, Any]:
         program = application.program
         _day_check("decision_date", decision_date, earliest=application.submitted_on, today=today)
         if decision_date > program.window_end:
@@ -86,7 +78,6 @@ def application_grant(
                     % {"day": wareki_date(program.window_end)}
                 }
             )
-        decision_number = (decision_number or "").strip()
         if not decision_number:
             raise ValidationError(
                 {"decision_number": _("交付決定の番号（指令番号）を入力してください。")}
@@ -109,21 +100,20 @@ def application_grant(
                     % {"unit": f"{program.truncation_unit:,}"}
                 }
             )
-        before = application_snapshot(application)
-        application.status = target
-        application.decision_date = decision_date
-        application.decision_number = decision_number
-        application.granted_amount = granted_amount
-        application.return_reason = ""
-        application.save()
-        audit_write(
-            application=application,
-            action=Action.GRANT,
-            actor=user,
-            actor_kind=Actor.CITY,
-            before=before,
-        )
-    return application
+        return {
+            "decision_date": decision_date,
+            "decision_number": decision_number,
+            "granted_amount": granted_amount,
+            "return_reason": "",
+        }
+
+    return application_transition(
+        application=application,
+        user=user,
+        action=Action.GRANT,
+        actor_kind=Actor.CITY,
+        changes=changes,
+    )
 
 
 def report_confirm(
@@ -131,29 +121,24 @@ def report_confirm(
 ) -> Application:
     """Confirm the amount (額の確定): the lesser of granted and computed on actual payments."""
     clerk_require(user=user, application=application)
-    with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        target = transition_target(
-            status=application.status, action=Action.CONFIRM, actor=Actor.CITY
-        )
+
+    def changes(application: Application) -> dict[str, Any]:
         _day_check("confirmed_on", confirmed_on, earliest=application.reported_on, today=today)
-        figures = actual_figures(application)
-        before = application_snapshot(application)
-        application.status = target
         # Recomputed from the stored lines rather than trusted from the report's row: the
         # two agree, and if they ever did not the lines (with receipts) are the evidence.
-        application.confirmed_amount = figures.confirmed
-        application.confirmed_on = confirmed_on
-        application.return_reason = ""
-        application.save()
-        audit_write(
-            application=application,
-            action=Action.CONFIRM,
-            actor=user,
-            actor_kind=Actor.CITY,
-            before=before,
-        )
-    return application
+        return {
+            "confirmed_amount": actual_figures(application).confirmed,
+            "confirmed_on": confirmed_on,
+            "return_reason": "",
+        }
+
+    return application_transition(
+        application=application,
+        user=user,
+        action=Action.CONFIRM,
+        actor_kind=Actor.CITY,
+        changes=changes,
+    )
 
 
 def payment_record(
@@ -161,19 +146,15 @@ def payment_record(
 ) -> Application:
     """Record that the city paid the claim into the association's account."""
     clerk_require(user=user, application=application)
-    with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        target = transition_target(status=application.status, action=Action.PAY, actor=Actor.CITY)
+
+    def changes(application: Application) -> dict[str, Any]:
         _day_check("paid_on", paid_on, earliest=application.claimed_on, today=today)
-        before = application_snapshot(application)
-        application.status = target
-        application.paid_on = paid_on
-        application.save()
-        audit_write(
-            application=application,
-            action=Action.PAY,
-            actor=user,
-            actor_kind=Actor.CITY,
-            before=before,
-        )
-    return application
+        return {"paid_on": paid_on}
+
+    return application_transition(
+        application=application,
+        user=user,
+        action=Action.PAY,
+        actor_kind=Actor.CITY,
+        changes=changes,
+    )

@@ -11,7 +11,6 @@ Screenshots go to test-artifacts/browser/<test>/ (gitignored), kept after the ru
 
 import re
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connections
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
+
+from tests.conftest import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -36,12 +37,6 @@ CHROMIUM_FLAGS = [
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Site:

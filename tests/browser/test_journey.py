@@ -9,27 +9,16 @@ import smtplib
 import time
 from email.message import EmailMessage
 
-import pytest
 from django_tenants.utils import tenant_context
 
 from delivery.models import Reply
-from delivery.smtp_listener import smtp_listener_start
 from tenants.models import Association
 from tests.browser.conftest import csp_violations
-from tests.conftest import _free_port, jobs_finish
+from tests.conftest import jobs_finish
 from tests.factories import totp_code
 
 PASSWORD = "Ichinoseki-2026!"
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture
-def inbound():
-    """The SMTP listener residents' replies reach (the association's addresses)."""
-    port = _free_port()
-    controller = smtp_listener_start(host="127.0.0.1", port=port, catch_dir=None)
-    yield port
-    controller.stop()
 
 
 def _link(text: str, kind: str) -> str:
@@ -37,7 +26,7 @@ def _link(text: str, kind: str) -> str:
 
 
 def test_sign_up_compose_send_then_residents_confirm_and_answer(
-    site, browser, shots, mail_sink, worker, inbound
+    site, browser, shots, mail_sink, worker, listener
 ) -> None:
     staff = browser.new_context(locale="ja-JP")
     page = staff.new_page()
@@ -129,7 +118,7 @@ def test_sign_up_compose_send_then_residents_confirm_and_answer(
     answer["From"], answer["To"] = "sato@example.jp", notice.message["Reply-To"]
     answer["Subject"] = "Re: " + notice.message["Subject"]
     answer.set_content("出席します。\n\n> 日曜日の朝8時から草刈りをします。")
-    with smtplib.SMTP("127.0.0.1", inbound) as smtp:
+    with smtplib.SMTP("127.0.0.1", listener) as smtp:
         smtp.send_message(answer)
     deadline = time.monotonic() + 15
     association = Association.objects.get(slug="hikari")

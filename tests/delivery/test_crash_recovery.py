@@ -23,14 +23,13 @@ from django.conf import settings
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from delivery.address_crypto import address_encrypt, address_hash
 from delivery.audience import Audience
-from delivery.models import Delivery, Subscriber
+from delivery.models import Delivery
 from delivery.services.notices import notice_create
 from delivery.services.outbound import outbox_sweep
 from tenants.models import Membership
 from tests.conftest import _free_port
-from tests.factories import association_make
+from tests.factories import association_make, subscribers_bulk_make
 
 pytestmark = pytest.mark.usefixtures("transactional_platform")
 
@@ -89,22 +88,7 @@ def test_sigkill_mid_notice_loses_nothing_and_repeats_only_what_was_in_flight(se
 
     association = association_make(slug="crash")
     owner = Membership.objects.get(association=association).user
-    with tenant_context(association):
-        rows = []
-        for number in range(RESIDENTS):
-            address = f"resident{number}@example.jp"
-            key_id, ciphertext = address_encrypt(address)
-            rows.append(
-                Subscriber(
-                    display_name=f"住民{number}",
-                    email_key_id=key_id,
-                    email_ciphertext=ciphertext,
-                    email_hash=address_hash(address),
-                    domain_class="other",
-                    status=Subscriber.Status.ACTIVE,
-                )
-            )
-        Subscriber.objects.bulk_create(rows, batch_size=2000)
+    subscribers_bulk_make(association, RESIDENTS)
 
     import dramatiq
 

@@ -10,19 +10,10 @@ from django.conf import settings
 from django_tenants.utils import tenant_context
 
 from delivery.models import Subscriber
-from delivery.smtp_listener import smtp_listener_start
-from tests.conftest import _free_port, jobs_finish
+from tests.conftest import jobs_finish
 from tests.factories import association_make
 
 pytestmark = pytest.mark.usefixtures("transactional_platform")
-
-
-@pytest.fixture
-def listener():
-    port = _free_port()
-    controller = smtp_listener_start(host="127.0.0.1", port=port, catch_dir=None)
-    yield port
-    controller.stop()
 
 
 def _send(port: int, sender: str, to: str, subject: str = "", body: str = "", **headers: str):

@@ -37,14 +37,6 @@ SENDERS = {
 }
 
 
-@pytest.fixture
-def listener():
-    port = _free_port()
-    controller = smtp_listener_start(host="127.0.0.1", port=port, catch_dir=None)
-    yield port
-    controller.stop()
-
-
 def _crlf(message: EmailMessage) -> bytes:
     return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))  # RFC 5321 §2.3.8
 

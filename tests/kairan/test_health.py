@@ -1,22 +1,14 @@
 """Probes: /healthz and /readyz answer on any host; readiness names the part that is down."""
 
-import socket
-
 import pytest
 from django.db import connection
 from django.test import Client
 
-from tests.conftest import client_for
+from tests.conftest import _free_port, client_for
 from tests.factories import association_make
 
 # Hosts a load balancer or kubelet may send: a pod IP with its port, an unknown name.
 PROBE_HOSTS = ["10.1.2.3:8000", "[fd00::7]:8000", "unknown.example.net", "kairan.test"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.parametrize("host", PROBE_HOSTS)
