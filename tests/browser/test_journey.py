@@ -21,6 +21,13 @@ PASSWORD = "Ichinoseki-2026!"
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 
 
+def _submit(page, selector: str) -> None:
+    """Click a form's button and wait for the page it leads to (on a busy machine the next
+    step would otherwise race the navigation)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def _link(text: str, kind: str) -> str:
     return re.search(rf"http://\S+/{kind}/\S+/", text).group(0)
 
@@ -38,10 +45,10 @@ def test_sign_up_compose_send_then_residents_confirm_and_answer(
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     shots.take(page, "signup")
-    page.click("form button[type=submit]")
+    _submit(page, "form button[type=submit]")
     [verification] = mail_sink.wait_for(1)
     page.goto(_link(verification.text, "accounts/confirm-email"))
-    page.click("main form button[type=submit]")
+    _submit(page, "main form button[type=submit]")
 
     # Her association, with its own host.
     page.goto(site.url("/associations/new/"))
@@ -50,23 +57,23 @@ def test_sign_up_compose_send_then_residents_confirm_and_answer(
     page.fill("input[name=address]", "岩手県一関市竹山町")
     page.fill("input[name=slug]", "hikari")
     shots.take(page, "association-new")
-    page.click("main form button[type=submit]")
+    _submit(page, "main form button[type=submit]")
 
     # Owners need an authenticator app: the password once more, then the app's code.
     page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
     assert "自治会の管理者は二段階認証が必要です" in page.content()
     shots.take(page, "password-again")
     page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
+    _submit(page, "main form button[type=submit]")
     page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/"))
     shots.take(page, "authenticator-set-up")
     secret = page.input_value("#authenticator_secret")
     page.fill("input[name=code]", totp_code(secret))
-    page.click("main form button[type=submit]")
+    _submit(page, "main form button[type=submit]")
     page.goto(site.url("/staff/", "hikari"))
     page.wait_for_url(re.compile(r"/accounts/2fa/reauthenticate/"))
     page.fill("input[name=code]", totp_code(secret, time.time() + 30))
-    page.click("main form button[type=submit]")
+    _submit(page, "main form button[type=submit]")
     page.wait_for_url(site.url("/staff/", "hikari"))
     assert "一関市ひかり自治会" in page.content()
     shots.take(page, "staff-home")
@@ -74,7 +81,7 @@ def test_sign_up_compose_send_then_residents_confirm_and_answer(
     page.goto(site.url("/staff/groups/", "hikari"))
     for name in ("1班", "2班"):
         page.fill("input[name=name]", name)
-        page.click("main form button[type=submit]")
+        _submit(page, "main form button[type=submit]")
     shots.take(page, "groups")
 
     # Two residents join from their phones and confirm by the links they receive.
@@ -87,11 +94,11 @@ def test_sign_up_compose_send_then_residents_confirm_and_answer(
         phone.fill("input[name=display_name]", name)
         phone.get_by_label(group).check()
         shots.take(phone, f"join-{number}")
-        phone.click("main form button[type=submit]")
+        _submit(phone, "main form button[type=submit]")
         confirmation = mail_sink.wait_for(number)[-1]
         assert confirmation.message["To"] == address
         phone.goto(_link(confirmation.text, "confirm"))
-        phone.click("main form button[type=submit]")
+        _submit(phone, "main form button[type=submit]")
         assert "登録が完了しました" in phone.content() or "登録しました" in phone.content()
         shots.take(phone, f"confirmed-{number}")
         phone.context.close()
@@ -104,9 +111,9 @@ def test_sign_up_compose_send_then_residents_confirm_and_answer(
     page.fill("textarea[name=body]", "日曜日の朝8時から草刈りをします。出欠をご返信ください。")
     page.get_by_label("出欠を聞く（出席／欠席）").check()
     shots.take(page, "compose")
-    page.click("button[name=step][value=review]")
+    _submit(page, "button[name=step][value=review]")
     shots.take(page, "review")
-    page.click("button[name=step][value=send]")
+    _submit(page, "button[name=step][value=send]")
     jobs_finish(worker)
     [notice] = [m for m in mail_sink.wait_for(6) if "草刈り" in (m.message["Subject"] or "")]
     assert notice.message["To"] == "sato@example.jp"  # 1班 only
@@ -142,7 +149,7 @@ def test_sign_up_compose_send_then_residents_confirm_and_answer(
     assert "「欠席」と回答します。" in phone.content()
     assert "いまの回答は「出席」です。" in phone.content()
     shots.take(phone, "answer-confirm")
-    phone.click("main form button[type=submit]")
+    _submit(phone, "main form button[type=submit]")
     shots.take(phone, "answer-done")
     phone.context.close()
     page.reload()
