@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delivery.audience import Audience
+from delivery.display_names import DISPLAY_NAME_MAX, display_name_problem
 from delivery.models import Group, LibraryFile, Recurrence, Subscriber
 from delivery.questions import (
     ATTENDANCE,
@@ -33,6 +34,12 @@ class SubscriberChoiceField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
+def _display_name_validate(name: str) -> None:
+    problem = display_name_problem(name)
+    if problem:
+        raise forms.ValidationError(problem, code="address")
+
+
 class JoinForm(forms.Form):
     address = forms.EmailField(
         label=_("メールアドレス"),
@@ -45,7 +52,8 @@ class JoinForm(forms.Form):
     )
     display_name = forms.CharField(
         label=_("表示名"),
-        max_length=50,
+        max_length=DISPLAY_NAME_MAX,
+        validators=[_display_name_validate],
         help_text=_("自治会の担当者に見える名前です（例：佐藤Ａ子）。メールアドレスは見えません。"),
         error_messages={"required": _("表示名を入力してください。")},
     )
@@ -228,7 +236,8 @@ class SubscriberGroupsForm(forms.Form):
 class PaperHouseholdForm(forms.Form):
     display_name = forms.CharField(
         label=_("世帯の名前"),
-        max_length=50,
+        max_length=DISPLAY_NAME_MAX,
+        validators=[_display_name_validate],
         help_text=_("例：田中家（回覧板のチェック表に載ります）"),
     )
     groups = forms.ModelMultipleChoiceField(
@@ -242,7 +251,8 @@ class PaperHouseholdForm(forms.Form):
 class PreferencesForm(forms.Form):
     display_name = forms.CharField(
         label=_("表示名"),
-        max_length=50,
+        max_length=DISPLAY_NAME_MAX,
+        validators=[_display_name_validate],
         help_text=_("自治会の担当者に見える名前です。メールアドレスは見えません。"),
     )
     groups = forms.ModelMultipleChoiceField(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from delivery.address_crypto import address_encrypt, address_hash
 from delivery.addresses import token_make
+from delivery.display_names import display_name_or
 from delivery.links import LinkError, link_token_read
 from delivery.models import Delivery, Group, Subscriber
 from delivery.rate_limits import source_allowed
@@ -58,7 +59,8 @@ def subscriber_join(
                 email_hash=hashed,
                 domain_class=domain_class_of(address.rpartition("@")[2]),
             )
-        subscriber.display_name = display_name.strip()[:50] or _("メール登録者")
+        # A join by mail passes From's display name, which is often the address itself.
+        subscriber.display_name = display_name_or(display_name, _("メール登録者"))
         subscriber.status = Subscriber.Status.PENDING
         subscriber.confirm_nonce = token_make()
         subscriber.save()
@@ -163,7 +165,7 @@ def subscriber_preferences_set(
     groups (役員) stay as staff set them."""
     with transaction.atomic():
         subscriber = _subscriber_by_link(token, "preferences")
-        subscriber.display_name = display_name.strip()[:50]
+        subscriber.display_name = display_name_or(display_name, subscriber.display_name)
         subscriber.save(update_fields=["display_name"])
         kept = list(subscriber.groups.filter(self_selectable=False))
         chosen = list(Group.objects.filter(pk__in=group_ids, self_selectable=True))

@@ -5,11 +5,15 @@ import time
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from delivery.links import link_token_make
 from delivery.models import Delivery, Subscriber
-from tests.conftest import client_for, host_of
+from delivery.registry.models import InboundMessage
+from delivery.services.inbound import inbound_route
+from tenants.models import Membership
+from tests.conftest import client_for, host_of, staff_client
 from tests.factories import association_make, deliveries_run, group_make, subscriber_make
 
 pytestmark = pytest.mark.usefixtures("platform")
@@ -162,9 +166,6 @@ def test_one_click_unsubscribe_needs_no_cookie_or_csrf_token(association) -> Non
 def test_staff_see_display_names_and_status_but_no_addresses(
     association, django_user_model
 ) -> None:
-    from tenants.models import Membership
-    from tests.conftest import staff_client
-
     subscriber_make(association, "佐藤Ａ子", "sato.a.private@example.jp")
     _join(association, "pending.person@example.jp", name="確認待ちさん")
     owner = Membership.objects.get(association=association).user
@@ -182,3 +183,60 @@ def test_join_page_is_japanese_by_default_and_english_when_asked(association) ->
     assert "メール配信の登録" in japanese and 'lang="ja"' in japanese
     english = client_for(association).get("/join/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Subscribe by email" in english and 'lang="en"' in english
+
+
+ADDRESS_AS_NAME = "表示名にメールアドレスは使えません。"
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        '"kato.f@example.jp" <kato.f@example.jp>',
+        "=?UTF-8?B?a2F0by5m77ygZXhhbXBsZS5qcA==?= <kato.f@example.jp>",  # kato.f＠example.jp
+        '"kato.f [at] example.jp" <kato.f@example.jp>',
+        "kato.f@example.jp",
+    ],
+)
+def test_a_mail_join_whose_from_name_is_an_address_gets_the_default_name(
+    association, sender
+) -> None:
+    raw = f"From: {sender}\r\nTo: yamame@mail.kairan.test\r\nSubject: \r\n\r\n".encode()
+    message = InboundMessage.objects.create(raw=raw, recipients=["yamame@mail.kairan.test"])
+    with translation.override("ja"):  # the worker's language, whatever a test before left
+        assert inbound_route(message_id=message.pk) == ["join"]
+    with tenant_context(association):
+        assert Subscriber.objects.get().display_name == "メール登録者"
+    owner = Membership.objects.get(association=association).user
+    listing = staff_client(association, owner).get("/staff/subscribers/").content.decode()
+    assert "メール登録者" in listing
+    assert "kato.f" not in listing and "example.jp" not in listing
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "hanako@example.jp",
+        "はなこ＠example.jp",
+        "ＨＡＮＡＫＯ＠ＥＸＡＭＰＬＥ．ＪＰ",
+        "hanako [at] example.jp",
+    ],
+)
+def test_the_join_form_refuses_an_address_as_display_name(association, name) -> None:
+    response = _join(association, "hanako@example.jp", name=name)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert ADDRESS_AS_NAME in page and 'name="display_name"' in page
+    with tenant_context(association):
+        assert not Subscriber.objects.exists()
+
+
+def test_staff_cannot_name_a_paper_household_with_an_address(association) -> None:
+    owner = Membership.objects.get(association=association).user
+    browser = staff_client(association, owner)
+    response = browser.post(
+        "/staff/subscribers/paper/new/", {"display_name": "田中 tanaka@example.jp"}
+    )
+    assert response.status_code == 400
+    assert ADDRESS_AS_NAME in response.content.decode()
+    with tenant_context(association):
+        assert not Subscriber.objects.exists()
