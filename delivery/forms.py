@@ -263,6 +263,16 @@ class PreferencesForm(forms.Form):
     )
 
 
+# The residents' reading pages take their query string through forms: a CharField refuses
+# what PostgreSQL cannot store or compare (a NUL character) instead of raising in the query.
+class ArchiveSearchForm(forms.Form):
+    q = forms.CharField(required=False)
+
+
+class LibraryFilterForm(forms.Form):
+    category = forms.CharField(required=False)
+
+
 class LibraryUploadForm(forms.Form):
     title = forms.CharField(
         label=_("題名"),
