@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import datetime
 
 from django import forms
@@ -40,8 +41,18 @@ def _display_name_validate(name: str) -> None:
         raise forms.ValidationError(problem, code="address")
 
 
+class TypedAddressField(forms.EmailField):
+    """An address as typed on a phone: full-width letters, digits and ＠ (a Japanese IME's
+    default) become ASCII (NFKC) before it is checked; spaces around it go."""
+
+    def to_python(self, value: object) -> str:
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value)
+        return super().to_python(value)
+
+
 class JoinForm(forms.Form):
-    address = forms.EmailField(
+    address = TypedAddressField(
         label=_("メールアドレス"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),

@@ -132,6 +132,17 @@ def test_malformed_address_is_refused_and_nothing_is_written(association, addres
         assert not Subscriber.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "typed", ["ＦＵＬＬ＠ｅｘａｍｐｌｅ．ｊｐ", "　full@example.jp　", "ｆｕｌｌ@example.jp"]
+)
+def test_an_address_typed_in_full_width_is_accepted_as_ascii(association, mail_sink, typed):
+    response = _join(association, typed)
+    assert response.status_code == 302
+    deliveries_run(association)
+    [confirmation] = mail_sink.wait_for(1)
+    assert confirmation.message["To"] == "full@example.jp"
+
+
 def test_residents_cannot_put_themselves_in_staff_managed_groups(association) -> None:
     with tenant_context(association):
         from delivery.models import Group
