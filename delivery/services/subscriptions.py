@@ -89,22 +89,38 @@ def _activate(subscriber: Subscriber) -> Subscriber:
     return subscriber
 
 
-def subscriber_confirm(*, token: str) -> Subscriber:
-    """Activate the subscriber a confirmation link was made for, once, and welcome them."""
-    payload = link_token_read(
+def _confirm_link_read(token: str) -> dict:
+    return link_token_read(
         purpose="confirm", token=token, max_age_seconds=settings.CONFIRM_LINK_DAYS * 86400
     )
+
+
+def _confirmable(subscriber: Subscriber | None, payload: dict) -> Subscriber:
+    """The subscriber if this link may still confirm them; LinkError saying why not."""
+    if subscriber is None:
+        raise LinkError(_("この登録は見つかりません。もう一度お申し込みください。"), 404)
+    if subscriber.status == Subscriber.Status.ACTIVE:
+        raise LinkError(_("このリンクはすでに使われています。登録は完了しています。"), 410)
+    if not payload["n"] or payload["n"] != subscriber.confirm_nonce:
+        raise LinkError(
+            _("このリンクは使えなくなりました。最新の確認メールのリンクをお使いください。"), 410
+        )
+    return subscriber
+
+
+def subscriber_confirm_check(*, token: str) -> Subscriber:
+    """The subscriber a confirmation link would activate, without activating them; raises
+    LinkError as confirming would (used, replaced, expired, unknown)."""
+    payload = _confirm_link_read(token)
+    return _confirmable(Subscriber.objects.filter(pk=payload["i"]).first(), payload)
+
+
+def subscriber_confirm(*, token: str) -> Subscriber:
+    """Activate the subscriber a confirmation link was made for, once, and welcome them."""
+    payload = _confirm_link_read(token)
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=payload["i"]).first()
-        if subscriber is None:
-            raise LinkError(_("この登録は見つかりません。もう一度お申し込みください。"), 404)
-        if subscriber.status == Subscriber.Status.ACTIVE:
-            raise LinkError(_("このリンクはすでに使われています。登録は完了しています。"), 410)
-        if not payload["n"] or payload["n"] != subscriber.confirm_nonce:
-            raise LinkError(
-                _("このリンクは使えなくなりました。最新の確認メールのリンクをお使いください。"), 410
-            )
-        return _activate(subscriber)
+        return _activate(_confirmable(subscriber, payload))
 
 
 def subscriber_confirm_by_reply(*, nonce: str, sender: str) -> Subscriber | None:

@@ -71,6 +71,34 @@ def test_confirmation_link_works_once(association, mail_sink) -> None:
     assert "すでに使われています" in again.content.decode()
 
 
+def test_a_used_confirmation_link_says_so_on_opening_without_a_button(
+    association, mail_sink
+) -> None:
+    _join(association, "opened@example.jp")
+    deliveries_run(association)
+    path = _link(mail_sink.wait_for(1)[0].text, "confirm")
+    assert client_for(association).post(path).status_code == 200
+    page = client_for(association).get(path)
+    assert page.status_code == 410
+    text = page.content.decode()
+    assert "すでに使われています。登録は完了しています。" in text
+    assert "登録を完了する" not in text and '<form method="post">' not in text  # no button
+
+
+def test_an_expired_confirmation_link_says_so_on_opening(association, monkeypatch, settings):
+    _join(association, "late.opener@example.jp")
+    with tenant_context(association):
+        subscriber = Subscriber.objects.get()
+        signed_at = time.time() - (settings.CONFIRM_LINK_DAYS * 86400 + 60)
+        monkeypatch.setattr("django.core.signing.time.time", lambda: signed_at)
+        token = link_token_make(
+            purpose="confirm", subscriber_id=subscriber.pk, nonce=subscriber.confirm_nonce
+        )
+        monkeypatch.undo()
+    page = client_for(association).get(f"/confirm/{token}/")
+    assert page.status_code == 410 and "有効期限が切れています" in page.content.decode()
+
+
 def test_expired_confirmation_link_is_refused(association, monkeypatch, settings) -> None:
     _join(association, "late@example.jp")
     with tenant_context(association):
