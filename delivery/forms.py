@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import datetime
 
 from django import forms
@@ -5,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delivery.audience import Audience
+from delivery.display_names import DISPLAY_NAME_MAX, display_name_problem
 from delivery.models import Group, LibraryFile, Recurrence, Subscriber
 from delivery.questions import (
     ATTENDANCE,
@@ -33,8 +35,24 @@ class SubscriberChoiceField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
+def _display_name_validate(name: str) -> None:
+    problem = display_name_problem(name)
+    if problem:
+        raise forms.ValidationError(problem, code="address")
+
+
+class TypedAddressField(forms.EmailField):
+    """An address as typed on a phone: full-width letters, digits and ＠ (a Japanese IME's
+    default) become ASCII (NFKC) before it is checked; spaces around it go."""
+
+    def to_python(self, value: object) -> str:
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value)
+        return super().to_python(value)
+
+
 class JoinForm(forms.Form):
-    address = forms.EmailField(
+    address = TypedAddressField(
         label=_("メールアドレス"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
@@ -45,7 +63,8 @@ class JoinForm(forms.Form):
     )
     display_name = forms.CharField(
         label=_("表示名"),
-        max_length=50,
+        max_length=DISPLAY_NAME_MAX,
+        validators=[_display_name_validate],
         help_text=_("自治会の担当者に見える名前です（例：佐藤Ａ子）。メールアドレスは見えません。"),
         error_messages={"required": _("表示名を入力してください。")},
     )
@@ -228,7 +247,8 @@ class SubscriberGroupsForm(forms.Form):
 class PaperHouseholdForm(forms.Form):
     display_name = forms.CharField(
         label=_("世帯の名前"),
-        max_length=50,
+        max_length=DISPLAY_NAME_MAX,
+        validators=[_display_name_validate],
         help_text=_("例：田中家（回覧板のチェック表に載ります）"),
     )
     groups = forms.ModelMultipleChoiceField(
@@ -242,7 +262,8 @@ class PaperHouseholdForm(forms.Form):
 class PreferencesForm(forms.Form):
     display_name = forms.CharField(
         label=_("表示名"),
-        max_length=50,
+        max_length=DISPLAY_NAME_MAX,
+        validators=[_display_name_validate],
         help_text=_("自治会の担当者に見える名前です。メールアドレスは見えません。"),
     )
     groups = forms.ModelMultipleChoiceField(
@@ -251,6 +272,16 @@ class PreferencesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+# The residents' reading pages take their query string through forms: a CharField refuses
+# what PostgreSQL cannot store or compare (a NUL character) instead of raising in the query.
+class ArchiveSearchForm(forms.Form):
+    q = forms.CharField(required=False)
+
+
+class LibraryFilterForm(forms.Form):
+    category = forms.CharField(required=False)
 
 
 class LibraryUploadForm(forms.Form):

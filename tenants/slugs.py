@@ -6,6 +6,7 @@ one; the prefix keeps schema names clear of PostgreSQL's own (public, pg_*, info
 """
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,9 @@ RESERVED = frozenset(
 
 
 def slug_normalize(raw: str) -> str:
-    """Trim and lower-case what the user typed; case never makes two slugs different."""
-    return raw.strip().lower()
+    """Trim and lower-case what the user typed; case never makes two slugs different.
+    Full-width letters, digits and hyphens (a Japanese IME's default) become ASCII (NFKC)."""
+    return unicodedata.normalize("NFKC", raw).strip().lower()
 
 
 def slug_problem(slug: str) -> str | None:

@@ -9,10 +9,17 @@ import re
 
 MASK = "［アドレス省略］"
 
-# RFC 5322 atext local part, "@" (or the full-width ＠), an ASCII domain with a dot.
+# The at sign as people write it to dodge harvesters: "[at]", "(at)", "（ａｔ）", "<AT>".
+_AT_WORD = r"\s*[\[(（［<＜]\s*(?:at|ａｔ)\s*[\])）］>＞]\s*"
+_DOT_WORD = r"\s*[\[(（［<＜]\s*(?:dot|ｄｏｔ)\s*[\])）］>＞]\s*"
+# RFC 5322 atext local part, "@" (or the full-width ＠, or one of the above), an ASCII domain
+# with a dot (or "[dot]").
 _ADDRESS = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+\s?[@＠]\s?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}",
+    rf"[A-Za-z0-9!#$%&'*+/=?^_`{{|}}~.-]+(?:\s?[@＠]\s?|{_AT_WORD})"
+    rf"(?:[A-Za-z0-9-]+(?:\.|{_DOT_WORD}))+[A-Za-z]{{2,}}",
+    re.IGNORECASE,
 )
+_AT_WORD_SEEN = re.compile(_AT_WORD, re.IGNORECASE)
 # Whatever is left around an at sign (a Japanese local part, an internationalised domain):
 # over-masking a word is harmless, showing an address is not.
 _LOOSE = re.compile(
@@ -22,6 +29,6 @@ _LOOSE = re.compile(
 
 def addresses_mask(*, text: str) -> str:
     """The text with every email address replaced by a mark staff can read."""
-    if "@" not in text and "＠" not in text:
+    if "@" not in text and "＠" not in text and not _AT_WORD_SEEN.search(text):
         return text
     return _LOOSE.sub(MASK, _ADDRESS.sub(MASK, text))

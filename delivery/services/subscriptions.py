@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from delivery.address_crypto import address_encrypt, address_hash
 from delivery.addresses import token_make
+from delivery.display_names import display_name_or
 from delivery.links import LinkError, link_token_read
 from delivery.models import Delivery, Group, Subscriber
 from delivery.rate_limits import source_allowed
@@ -58,7 +59,8 @@ def subscriber_join(
                 email_hash=hashed,
                 domain_class=domain_class_of(address.rpartition("@")[2]),
             )
-        subscriber.display_name = display_name.strip()[:50] or _("メール登録者")
+        # A join by mail passes From's display name, which is often the address itself.
+        subscriber.display_name = display_name_or(display_name, _("メール登録者"))
         subscriber.status = Subscriber.Status.PENDING
         subscriber.confirm_nonce = token_make()
         subscriber.save()
@@ -87,22 +89,38 @@ def _activate(subscriber: Subscriber) -> Subscriber:
     return subscriber
 
 
-def subscriber_confirm(*, token: str) -> Subscriber:
-    """Activate the subscriber a confirmation link was made for, once, and welcome them."""
-    payload = link_token_read(
+def _confirm_link_read(token: str) -> dict:
+    return link_token_read(
         purpose="confirm", token=token, max_age_seconds=settings.CONFIRM_LINK_DAYS * 86400
     )
+
+
+def _confirmable(subscriber: Subscriber | None, payload: dict) -> Subscriber:
+    """The subscriber if this link may still confirm them; LinkError saying why not."""
+    if subscriber is None:
+        raise LinkError(_("この登録は見つかりません。もう一度お申し込みください。"), 404)
+    if subscriber.status == Subscriber.Status.ACTIVE:
+        raise LinkError(_("このリンクはすでに使われています。登録は完了しています。"), 410)
+    if not payload["n"] or payload["n"] != subscriber.confirm_nonce:
+        raise LinkError(
+            _("このリンクは使えなくなりました。最新の確認メールのリンクをお使いください。"), 410
+        )
+    return subscriber
+
+
+def subscriber_confirm_check(*, token: str) -> Subscriber:
+    """The subscriber a confirmation link would activate, without activating them; raises
+    LinkError as confirming would (used, replaced, expired, unknown)."""
+    payload = _confirm_link_read(token)
+    return _confirmable(Subscriber.objects.filter(pk=payload["i"]).first(), payload)
+
+
+def subscriber_confirm(*, token: str) -> Subscriber:
+    """Activate the subscriber a confirmation link was made for, once, and welcome them."""
+    payload = _confirm_link_read(token)
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=payload["i"]).first()
-        if subscriber is None:
-            raise LinkError(_("この登録は見つかりません。もう一度お申し込みください。"), 404)
-        if subscriber.status == Subscriber.Status.ACTIVE:
-            raise LinkError(_("このリンクはすでに使われています。登録は完了しています。"), 410)
-        if not payload["n"] or payload["n"] != subscriber.confirm_nonce:
-            raise LinkError(
-                _("このリンクは使えなくなりました。最新の確認メールのリンクをお使いください。"), 410
-            )
-        return _activate(subscriber)
+        return _activate(_confirmable(subscriber, payload))
 
 
 def subscriber_confirm_by_reply(*, nonce: str, sender: str) -> Subscriber | None:
@@ -163,7 +181,7 @@ def subscriber_preferences_set(
     groups (役員) stay as staff set them."""
     with transaction.atomic():
         subscriber = _subscriber_by_link(token, "preferences")
-        subscriber.display_name = display_name.strip()[:50]
+        subscriber.display_name = display_name_or(display_name, subscriber.display_name)
         subscriber.save(update_fields=["display_name"])
         kept = list(subscriber.groups.filter(self_selectable=False))
         chosen = list(Group.objects.filter(pk__in=group_ids, self_selectable=True))

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from delivery import selectors
+from delivery.forms import ArchiveSearchForm, LibraryFilterForm
 from delivery.links import LinkError, answer_link_make, link_token_make
 from delivery.media import library_file_links
 from delivery.models import Answer, LibraryFile, Subscriber
@@ -19,12 +20,23 @@ def _link_problem(request: HttpRequest, error: LinkError) -> HttpResponse:
     return render(request, "message.html", context, status=error.status)
 
 
+def _query_refused(request: HttpRequest) -> HttpResponse:
+    context = {
+        "title": _("探せませんでした"),
+        "message": _("使えない文字が含まれています。別の言葉でお試しください。"),
+    }
+    return render(request, "message.html", context, status=400)
+
+
 def library(request: HttpRequest, token: str) -> HttpResponse:
     try:
         selectors.resident_by_link(token=token, purpose="library")
     except LinkError as error:
         return _link_problem(request, error)
-    category = request.GET.get("category", "")[:30]
+    filters = LibraryFilterForm(request.GET)
+    if not filters.is_valid():
+        return _query_refused(request)
+    category = filters.cleaned_data["category"][:30]
     context = {
         "token": token,
         "files": selectors.library_file_list(category=category),
@@ -61,7 +73,10 @@ def archive(request: HttpRequest, token: str) -> HttpResponse:
         subscriber = selectors.resident_by_link(token=token, purpose="archive")
     except LinkError as error:
         return _link_problem(request, error)
-    query = request.GET.get("q", "").strip()[:100]
+    search = ArchiveSearchForm(request.GET)
+    if not search.is_valid():
+        return _query_refused(request)
+    query = search.cleaned_data["q"][:100]
     pages = Paginator(selectors.archive_notices(subscriber=subscriber, query=query), _PER_PAGE)
     context = {
         "token": token,

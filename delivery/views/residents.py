@@ -47,7 +47,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: mail scanners that open links confirm nothing."""
     try:
         if request.method == "GET":
-            link_token_read(purpose="confirm", token=token)
+            # A used link says so at once: no button that could only answer "used".
+            subscriptions.subscriber_confirm_check(token=token)
             return render(request, "delivery/confirm.html")
         subscriber = subscriptions.subscriber_confirm(token=token)
     except LinkError as error:

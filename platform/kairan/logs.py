@@ -11,6 +11,10 @@
   It is attached to every handler in settings.LOGGING; it formats the traceback itself and
   drops `exc_info`, because formatters (python-json-logger among them) format `exc_info`
   again instead of using the cached text, and would print the raw one.
+  The same filter replaces the token in residents' link paths (`/confirm/<token>/`,
+  `/me/<token>/`, … see delivery/urls.py) with `…`: a token is the resident's only key (a
+  /me/ token erases a subscription), and Django's `django.request` lines ("Gone: /confirm/…/")
+  and error reports carry the path.
 - `AddressSafeAdminEmailHandler`: Django's error mail, whose report also holds request data
   (POST fields, headers) that never passed through a log record; its whole text is scrubbed.
 - `JsonFormatter`: one JSON object per line (python-json-logger).
@@ -40,6 +44,10 @@ _LOOSE = re.compile(r"[^\s<>()\[\]{}\\,;:\"'@]+(?:@|%40)[^\s<>()\[\]{}\\,;:\"'@]
 _QUOTES = "'`"
 _DELIMITERS = re.compile(r"['`=/?&](?=[^@%]*(?:@|%40))")
 _PERCENT_AT = re.compile("%40", re.IGNORECASE)
+
+# The residents' routes whose next path segment is a signed link token (delivery/urls.py).
+# Not after "staff" (/staff/library/<id>/ holds a file id, not a token).
+_LINK_TOKEN = re.compile(r"(?<!staff)/(confirm|unsubscribe|me|a|archive|library)/[^/\s?#'\"<>]+")
 
 _STANDARD_ATTRS = frozenset(
     logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys() | {"message", "asctime"}
@@ -74,20 +82,30 @@ def address_scrub(text: str) -> str:
     return _LOOSE.sub(_replace, _ADDRESS.sub(_replace, text))
 
 
+def link_token_scrub(text: str) -> str:
+    """The text with the token of every resident's link path replaced by `…`."""
+    return _LINK_TOKEN.sub(r"/\1/…", text)
+
+
+def log_text_scrub(text: str) -> str:
+    """The text without email addresses and without residents' link tokens."""
+    return link_token_scrub(address_scrub(text))
+
+
 def _scrub_value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, str):
-        return address_scrub(value)
+        return log_text_scrub(value)
     if isinstance(value, list | tuple):
         return [_scrub_value(item) for item in value]
     if isinstance(value, dict):
         return {key: _scrub_value(item) for key, item in value.items()}
-    return address_scrub(str(value))
+    return log_text_scrub(str(value))
 
 
 class AddressScrubFilter(logging.Filter):
-    """Removes every email address from a record before any handler formats it."""
+    """Removes every email address and link token from a record before any handler formats it."""
 
     _formatter = logging.Formatter()
 
@@ -95,15 +113,15 @@ class AddressScrubFilter(logging.Filter):
         if isinstance(record.msg, dict):
             record.msg = _scrub_value(record.msg)
         else:
-            record.msg = address_scrub(record.getMessage())
+            record.msg = log_text_scrub(record.getMessage())
         record.args = None
         if record.exc_info and record.exc_info[0] is not None:
             record.exc_text = self._formatter.formatException(record.exc_info)
         record.exc_info = None
         if record.exc_text:
-            record.exc_text = address_scrub(record.exc_text)
+            record.exc_text = log_text_scrub(record.exc_text)
         if record.stack_info:
-            record.stack_info = address_scrub(record.stack_info)
+            record.stack_info = log_text_scrub(record.stack_info)
         for key, value in list(record.__dict__.items()):
             if key not in _STANDARD_ATTRS and key not in _KEPT_OBJECTS:
                 setattr(record, key, _scrub_value(value))
@@ -147,7 +165,7 @@ class AddressSafeAdminEmailHandler(AdminEmailHandler):
 
     def send_mail(self, subject: str, message: str, *args: Any, **kwargs: Any) -> None:
         kwargs["html_message"] = None
-        super().send_mail(address_scrub(subject), address_scrub(message), *args, **kwargs)
+        super().send_mail(log_text_scrub(subject), log_text_scrub(message), *args, **kwargs)
 
 
 class JsonFormatter(_JsonFormatter):

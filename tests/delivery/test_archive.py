@@ -6,6 +6,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from delivery.audience import Audience
+from delivery.links import link_token_make
 from delivery.models import Answer, Delivery, Subscriber
 from delivery.questions import question_spec_make
 from delivery.services.notices import notice_create
@@ -103,3 +104,17 @@ def test_archive_links_are_refused_elsewhere_and_after_leaving(street, mail_sink
     with tenant_context(street):
         Subscriber.objects.filter(display_name="佐藤").update(status="unsubscribed")
     assert client_for(street).get(archive).status_code == 410
+
+
+@pytest.mark.parametrize("query", ["?q=%00", "?q=%E7%B7%8F%00%E4%BC%9A", "?page=%00"])
+def test_a_nul_character_in_the_search_gets_a_message_not_an_error(query) -> None:
+    association = association_make(slug="nul")
+    subscriber = subscriber_make(association, "佐藤", "sato@example.jp")
+    with tenant_context(association):
+        token = link_token_make(purpose="archive", subscriber_id=subscriber.pk)
+    response = client_for(association).get(f"/archive/{token}/{query}")
+    if "q=" in query:
+        assert response.status_code == 400
+        assert "使えない文字が含まれています" in response.content.decode()
+    else:
+        assert response.status_code == 200  # a page number that is no number: the first page

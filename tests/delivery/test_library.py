@@ -348,6 +348,16 @@ def test_library_links_need_a_registered_resident() -> None:
     assert client_for(association).get("/library/forged-token/").status_code == 400
 
 
+def test_a_nul_character_in_the_category_gets_a_message_not_an_error() -> None:
+    association = association_make(slug="nul")
+    subscriber_make(association, "佐藤", "sato@example.jp")
+    token = _resident_token(association)
+    response = client_for(association).get(f"/library/{token}/?category=%00")
+    assert response.status_code == 400
+    assert "使えない文字が含まれています" in response.content.decode()
+    assert client_for(association).get(f"/library/{token}/?category=会報").status_code == 200
+
+
 def test_a_notice_links_its_library_files_in_every_mail(mail_sink) -> None:
     association = association_make(slug="renraku")
     subscriber_make(association, "佐藤", "sato@example.jp")

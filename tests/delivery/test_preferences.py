@@ -50,6 +50,17 @@ def test_empty_display_name_is_refused(resident) -> None:
     assert subscriber.display_name == "登録者"
 
 
+@pytest.mark.parametrize("name", ["haru@example.jp", "はる＠example.jp", "haru (at) example.jp"])
+def test_an_address_as_display_name_is_refused_and_nothing_saved(resident, name) -> None:
+    association, subscriber, path = resident
+    response = client_for(association).post(path, {"display_name": name})
+    assert response.status_code == 400
+    assert "表示名にメールアドレスは使えません。" in response.content.decode()
+    with tenant_context(association):
+        subscriber.refresh_from_db()
+    assert subscriber.display_name == "登録者"
+
+
 def test_resident_deletes_themselves_entirely(resident) -> None:
     association, subscriber, path = resident
     browser = client_for(association)

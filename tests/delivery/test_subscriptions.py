@@ -5,11 +5,15 @@ import time
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from delivery.links import link_token_make
 from delivery.models import Delivery, Subscriber
-from tests.conftest import client_for, host_of
+from delivery.registry.models import InboundMessage
+from delivery.services.inbound import inbound_route
+from tenants.models import Membership
+from tests.conftest import client_for, host_of, staff_client
 from tests.factories import association_make, deliveries_run, group_make, subscriber_make
 
 pytestmark = pytest.mark.usefixtures("platform")
@@ -65,6 +69,34 @@ def test_confirmation_link_works_once(association, mail_sink) -> None:
     again = client_for(association).post(path)
     assert again.status_code == 410
     assert "すでに使われています" in again.content.decode()
+
+
+def test_a_used_confirmation_link_says_so_on_opening_without_a_button(
+    association, mail_sink
+) -> None:
+    _join(association, "opened@example.jp")
+    deliveries_run(association)
+    path = _link(mail_sink.wait_for(1)[0].text, "confirm")
+    assert client_for(association).post(path).status_code == 200
+    page = client_for(association).get(path)
+    assert page.status_code == 410
+    text = page.content.decode()
+    assert "すでに使われています。登録は完了しています。" in text
+    assert "登録を完了する" not in text and '<form method="post">' not in text  # no button
+
+
+def test_an_expired_confirmation_link_says_so_on_opening(association, monkeypatch, settings):
+    _join(association, "late.opener@example.jp")
+    with tenant_context(association):
+        subscriber = Subscriber.objects.get()
+        signed_at = time.time() - (settings.CONFIRM_LINK_DAYS * 86400 + 60)
+        monkeypatch.setattr("django.core.signing.time.time", lambda: signed_at)
+        token = link_token_make(
+            purpose="confirm", subscriber_id=subscriber.pk, nonce=subscriber.confirm_nonce
+        )
+        monkeypatch.undo()
+    page = client_for(association).get(f"/confirm/{token}/")
+    assert page.status_code == 410 and "有効期限が切れています" in page.content.decode()
 
 
 def test_expired_confirmation_link_is_refused(association, monkeypatch, settings) -> None:
@@ -128,6 +160,17 @@ def test_malformed_address_is_refused_and_nothing_is_written(association, addres
         assert not Subscriber.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "typed", ["ＦＵＬＬ＠ｅｘａｍｐｌｅ．ｊｐ", "　full@example.jp　", "ｆｕｌｌ@example.jp"]
+)
+def test_an_address_typed_in_full_width_is_accepted_as_ascii(association, mail_sink, typed):
+    response = _join(association, typed)
+    assert response.status_code == 302
+    deliveries_run(association)
+    [confirmation] = mail_sink.wait_for(1)
+    assert confirmation.message["To"] == "full@example.jp"
+
+
 def test_residents_cannot_put_themselves_in_staff_managed_groups(association) -> None:
     with tenant_context(association):
         from delivery.models import Group
@@ -162,9 +205,6 @@ def test_one_click_unsubscribe_needs_no_cookie_or_csrf_token(association) -> Non
 def test_staff_see_display_names_and_status_but_no_addresses(
     association, django_user_model
 ) -> None:
-    from tenants.models import Membership
-    from tests.conftest import staff_client
-
     subscriber_make(association, "佐藤Ａ子", "sato.a.private@example.jp")
     _join(association, "pending.person@example.jp", name="確認待ちさん")
     owner = Membership.objects.get(association=association).user
@@ -182,3 +222,60 @@ def test_join_page_is_japanese_by_default_and_english_when_asked(association) ->
     assert "メール配信の登録" in japanese and 'lang="ja"' in japanese
     english = client_for(association).get("/join/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Subscribe by email" in english and 'lang="en"' in english
+
+
+ADDRESS_AS_NAME = "表示名にメールアドレスは使えません。"
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        '"kato.f@example.jp" <kato.f@example.jp>',
+        "=?UTF-8?B?a2F0by5m77ygZXhhbXBsZS5qcA==?= <kato.f@example.jp>",  # kato.f＠example.jp
+        '"kato.f [at] example.jp" <kato.f@example.jp>',
+        "kato.f@example.jp",
+    ],
+)
+def test_a_mail_join_whose_from_name_is_an_address_gets_the_default_name(
+    association, sender
+) -> None:
+    raw = f"From: {sender}\r\nTo: yamame@mail.kairan.test\r\nSubject: \r\n\r\n".encode()
+    message = InboundMessage.objects.create(raw=raw, recipients=["yamame@mail.kairan.test"])
+    with translation.override("ja"):  # the worker's language, whatever a test before left
+        assert inbound_route(message_id=message.pk) == ["join"]
+    with tenant_context(association):
+        assert Subscriber.objects.get().display_name == "メール登録者"
+    owner = Membership.objects.get(association=association).user
+    listing = staff_client(association, owner).get("/staff/subscribers/").content.decode()
+    assert "メール登録者" in listing
+    assert "kato.f" not in listing and "example.jp" not in listing
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "hanako@example.jp",
+        "はなこ＠example.jp",
+        "ＨＡＮＡＫＯ＠ＥＸＡＭＰＬＥ．ＪＰ",
+        "hanako [at] example.jp",
+    ],
+)
+def test_the_join_form_refuses_an_address_as_display_name(association, name) -> None:
+    response = _join(association, "hanako@example.jp", name=name)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert ADDRESS_AS_NAME in page and 'name="display_name"' in page
+    with tenant_context(association):
+        assert not Subscriber.objects.exists()
+
+
+def test_staff_cannot_name_a_paper_household_with_an_address(association) -> None:
+    owner = Membership.objects.get(association=association).user
+    browser = staff_client(association, owner)
+    response = browser.post(
+        "/staff/subscribers/paper/new/", {"display_name": "田中 tanaka@example.jp"}
+    )
+    assert response.status_code == 400
+    assert ADDRESS_AS_NAME in response.content.decode()
+    with tenant_context(association):
+        assert not Subscriber.objects.exists()

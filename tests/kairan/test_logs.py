@@ -14,7 +14,7 @@ from django.urls import path
 from django_tenants.utils import tenant_context
 
 from delivery.address_crypto import address_hash
-from kairan.logs import JsonFormatter, address_scrub
+from kairan.logs import JsonFormatter, address_scrub, link_token_scrub
 from kairan.request_ids import RequestIdMiddleware
 from tests.conftest import client_for, host_of, jobs_finish
 from tests.factories import association_make
@@ -162,7 +162,11 @@ def failing_view(request):
     raise RuntimeError(f"could not deliver to {recipient}")
 
 
-urlpatterns = [path("fail/", failing_view)]
+def failing_token_view(request, token):
+    raise RuntimeError("the preferences page broke")
+
+
+urlpatterns = [path("fail/", failing_view), path("me/<str:token>/", failing_token_view)]
 
 
 @pytest.mark.usefixtures("platform")
@@ -187,6 +191,71 @@ def test_error_mail_to_admins_carries_no_address(settings, json_log) -> None:
     [logged] = [r for r in json_log.records() if r["logger"] == "django.request"]
     assert (logged["schema"], logged["request_id"]) == ("as_minami", "err-00001")
     assert_no_address(json_log.text)
+
+
+# --- residents' link tokens ------------------------------------------------------------------
+
+TOKEN = "eyJzIjoiYXNfa2l0YSIsImkiOjF9:1uXyZa:Qm9ndXNTaWduYXR1cmVfMTIzNDU2"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"Gone: /confirm/{TOKEN}/", "Gone: /confirm/…/"),
+        (f"Not Found: /me/{TOKEN}/erase/", "Not Found: /me/…/erase/"),
+        (f"GET /unsubscribe/{TOKEN}/ 200", "GET /unsubscribe/…/ 200"),
+        (f"http://kita.kairan.test/a/{TOKEN}/?x=1", "http://kita.kairan.test/a/…/?x=1"),
+        (f"'/archive/{TOKEN}/12/'", "'/archive/…/12/'"),
+        (f"/library/{TOKEN}", "/library/…"),
+        ("Not Found: /staff/library/12/", "Not Found: /staff/library/12/"),
+        ("GET /staff/notices/3/ 200", "GET /staff/notices/3/ 200"),
+    ],
+)
+def test_link_token_scrub_hides_the_token_of_residents_link_paths(text, expected) -> None:
+    assert link_token_scrub(text) == expected
+
+
+@pytest.mark.usefixtures("platform")
+def test_refused_and_used_resident_links_log_no_token(any_log) -> None:
+    from delivery.links import link_token_make
+    from delivery.models import Subscriber
+    from delivery.services.subscriptions import subscriber_confirm, subscriber_join
+
+    association = association_make(slug="kita")
+    with tenant_context(association):
+        subscriber_join(address="kita@example.jp", display_name="北", group_ids=[])
+        pending = Subscriber.objects.get()
+        confirm = link_token_make(
+            purpose="confirm", subscriber_id=pending.pk, nonce=pending.confirm_nonce
+        )
+        subscriber_confirm(token=confirm)
+        gone = link_token_make(purpose="preferences", subscriber_id=pending.pk + 1000)
+    browser = client_for(association)
+    assert browser.post(f"/confirm/{confirm}/").status_code == 410  # used
+    assert browser.get(f"/me/{gone}/").status_code == 404
+    assert browser.get(f"/archive/{TOKEN}/").status_code == 400  # forged
+
+    text = any_log.text
+    if any_log.json_lines:  # "…" is escaped in JSON
+        text = "\n".join(json.dumps(r, ensure_ascii=False) for r in any_log.records())
+    assert "Gone: /confirm/…/" in text and "Not Found: /me/…/" in text
+    for token in (confirm, gone, TOKEN):
+        assert token not in text
+        assert token.rsplit(":", 1)[-1] not in text  # not even the signature
+
+
+@pytest.mark.usefixtures("platform")
+def test_error_mail_and_log_for_a_resident_link_carry_no_token(settings, json_log) -> None:
+    settings.ADMINS = [("ops", "ops@kairan.test")]
+    settings.ROOT_URLCONF = __name__
+    association = association_make(slug="kita")
+    browser = Client(HTTP_HOST=host_of(association), raise_request_exception=False)
+    assert browser.get(f"/me/{TOKEN}/", HTTP_REFERER=f"http://x/me/{TOKEN}/").status_code == 500
+
+    [report] = mail.outbox
+    assert "/me/…/" in report.subject
+    for text in (report.subject, report.body, json_log.text):
+        assert TOKEN not in text and TOKEN.rsplit(":", 1)[-1] not in text
 
 
 # --- jobs --------------------------------------------------------------------------------------

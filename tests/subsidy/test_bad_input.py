@@ -386,3 +386,11 @@ def test_a_frozen_application_cannot_be_edited(calendar, association, browser) -
         'name="households"' not in browser.get(f"/staff/subsidy/{application.pk}/").content.decode()
     )
     unchanged.check()
+
+
+@pytest.mark.parametrize("query", ["?status=%00", "?fiscal_year=%00", "?fiscal_year=2024%00"])
+def test_a_nul_character_in_the_city_filters_is_ignored(query) -> None:
+    city = clerk_client(clerk_make())
+    program_make(2024)
+    assert city.get(f"/city/{query}").status_code == 200
+    assert city.get(f"/city/export.csv{query}").status_code == 200

@@ -40,8 +40,18 @@ def test_unacceptable_slugs_say_why(slug: str, says: str) -> None:
     assert says in problem
 
 
-def test_case_is_normalised_so_it_never_makes_two_slugs() -> None:
-    assert slug_normalize("  Sample ") == "sample"
+@pytest.mark.parametrize(
+    ("typed", "slug"),
+    [
+        ("  Sample ", "sample"),
+        ("ｓａｍｐｌｅ", "sample"),
+        ("ＩＣＨＩＮＯＳＥＫＩ－３", "ichinoseki-3"),
+        ("\u3000kita\u3000", "kita"),  # full-width spaces around it
+    ],
+)
+def test_case_and_width_are_normalised_so_they_never_make_two_slugs(typed, slug) -> None:
+    assert slug_normalize(typed) == slug
+    assert slug_problem(slug_normalize(typed)) is None
 
 
 def test_schema_names_are_distinct_for_distinct_slugs_and_never_public() -> None:

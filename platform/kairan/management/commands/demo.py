@@ -46,11 +46,12 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "dramatiq", "kairan.worker", "-p", "1", "-t", "4"]
             ),
             subprocess.Popen([sys.executable, "-m", "kairan.cli", "scheduler"]),
+            # No gunicorn access log (as in infra/Dockerfile): it prints paths, and residents'
+            # paths carry their link tokens; Kairan logs each request itself, route only.
             subprocess.Popen(
                 [
                     sys.executable, "-m", "gunicorn", "kairan.wsgi",
                     "--bind", options["bind"], "--workers", "2", "--threads", "4",
-                    "--access-logfile", "-",
                 ]
             ),
         ]  # fmt: skip
