@@ -282,7 +282,7 @@ SHARED_APPS = [
     "django.contrib.sessions",  # one session table; cookies stay host-only
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",  # the operator's console
+    "kairan.apps.KairanAdminConfig",  # the operator's console (django.contrib.admin)
     "django.contrib.sites",  # allauth builds links from the site
     "django.contrib.humanize",  # allauth's list of security keys (WebAuthn) uses its filters
     "allauth",  # accounts with verified email

@@ -10,7 +10,7 @@ from billing.models import BillingAccount, CreditNote, Payment, Plan
 from billing.selectors import invoice_list, plan_pending
 from billing.services.ledger import invoice_issue, payment_record
 from tenants.models import Membership, User
-from tests.conftest import client_for, staff_client
+from tests.conftest import client_for, second_factor_pass, staff_client
 from tests.factories import association_make, billing_account_make, mails_record, user_make
 
 pytestmark = pytest.mark.usefixtures("platform")
@@ -85,6 +85,7 @@ def operator() -> User:
 def _admin(operator: User):
     client = client_for()
     client.force_login(operator)
+    second_factor_pass(client, operator)  # the admin needs one (kairan.admin)
     return client
 
 
