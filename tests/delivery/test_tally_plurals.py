@@ -29,12 +29,12 @@ def _tally_html(*counts: int) -> str:
 def test_tally_counts_read_as_person_and_people_in_english() -> None:
     with english_catalogue(PROPOSED):
         html = _tally_html(1, 2)
-    assert '<span class="stat-number">1</span> person</td>' in html
-    assert '<span class="stat-number">2</span> people</td>' in html
+    assert '<span><span class="stat-number">1</span> person</span>' in html
+    assert '<span><span class="stat-number">2</span> people</span>' in html
 
 
 def test_tally_counts_in_japanese_are_unchanged() -> None:
     with translation.override("ja"):
         html = _tally_html(1, 2)
-    assert '<td class="number"><span class="stat-number">1</span>人</td>' in html
-    assert '<td class="number"><span class="stat-number">2</span>人</td>' in html
+    assert '<span><span class="stat-number">1</span>人</span>' in html
+    assert '<span><span class="stat-number">2</span>人</span>' in html
