@@ -18,6 +18,10 @@ from delivery.questions import (
 )
 from delivery.selectors import group_list
 
+# About ten pages of A4 in Japanese: far beyond any circular, well inside a mail and the
+# request size limit (DATA_UPLOAD_MAX_MEMORY_SIZE). Longer material goes in the library.
+NOTICE_BODY_MAX_LENGTH = 20_000
+
 
 class GroupChoiceField(forms.ModelMultipleChoiceField):
     """Group checkboxes labelled with how many active subscribers each reaches."""
@@ -111,7 +115,17 @@ class NoticeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "name-list"}),
     )
     subject = forms.CharField(label=_("件名"), max_length=150)
-    body = forms.CharField(label=_("本文"), widget=forms.Textarea(attrs={"rows": 12}))
+    body = forms.CharField(
+        label=_("本文"),
+        max_length=NOTICE_BODY_MAX_LENGTH,
+        error_messages={
+            "max_length": _(
+                "本文は%(limit_value)d文字までです（いまは%(show_value)d文字）。"
+                "長い資料はPDFにして資料室に入れ、お知らせにつけてください。"
+            )
+        },
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
     timing = forms.ChoiceField(
         label=_("送るとき"),
         choices=[

@@ -132,6 +132,9 @@ class Notice(models.Model):
     recipient_count = models.PositiveIntegerField(default=0)
     # Files of the association's library that the notice points to (the mail links them).
     library_files = models.ManyToManyField("LibraryFile", blank=True, related_name="notices")
+    # The one-time key of the review form that sent it: a second POST of the same form (a
+    # second tap, a network retry) finds this notice instead of writing another one.
+    send_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

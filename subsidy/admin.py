@@ -16,7 +16,7 @@ class CityAdmin(admin.ModelAdmin):
 class CityStaffAdmin(admin.ModelAdmin):
     list_display = ["user", "city", "is_active"]
     list_filter = ["city", "is_active"]
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user"]  # by address (tenants.admin.UserAdmin)
 
 
 @admin.register(Program)

@@ -3,9 +3,10 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,14 @@ class RecurrenceRule:
     weekday: int | None = None
 
 
+class NoticeAlreadyCreated(Exception):
+    """The review form with this send key has already made a notice (a second tap, a retry)."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__(notice.pk)
+        self.notice = notice
+
+
 def _occurrence_next(rule: Recurrence, after: datetime) -> datetime:
     if rule.frequency == Recurrence.Frequency.MONTHLY:
         assert rule.day_of_month is not None
@@ -56,9 +65,47 @@ def notice_create(
     recurrence: RecurrenceRule | None = None,
     question: QuestionSpec | None = None,
     library_file_ids: Sequence[int] = (),
+    send_key: UUID | None = None,
 ) -> Notice:
     """Write a notice (with its question and linked library files) and send it now, or
-    schedule it; all or nothing."""
+    schedule it; all or nothing. A send key already used raises NoticeAlreadyCreated."""
+    if send_key is not None:
+        earlier = Notice.objects.filter(send_key=send_key).first()
+        if earlier is not None:
+            raise NoticeAlreadyCreated(earlier)
+    try:
+        return _notice_create(
+            author=author,
+            subject=subject,
+            body=body,
+            audience=audience,
+            scheduled_at=scheduled_at,
+            recurrence=recurrence,
+            question=question,
+            library_file_ids=library_file_ids,
+            send_key=send_key,
+        )
+    except IntegrityError:
+        # Two POSTs of one form at the same moment: the unique key lets one notice in; the
+        # other waits on the index, fails here and is pointed at the first.
+        earlier = Notice.objects.filter(send_key=send_key).first() if send_key else None
+        if earlier is None:
+            raise
+        raise NoticeAlreadyCreated(earlier) from None
+
+
+def _notice_create(
+    *,
+    author: User,
+    subject: str,
+    body: str,
+    audience: Audience,
+    scheduled_at: datetime | None,
+    recurrence: RecurrenceRule | None,
+    question: QuestionSpec | None,
+    library_file_ids: Sequence[int],
+    send_key: UUID | None,
+) -> Notice:
     if not audience.chosen:
         raise ValidationError(_("宛先を選んでください（全員、グループ、または個人）。"))
     if not association_sending_allowed(association=connection.tenant):
@@ -89,6 +136,7 @@ def notice_create(
             recurrence=rule,
             scheduled_at=scheduled_at,
             status=Notice.Status.SENDING if scheduled_at is None else Notice.Status.SCHEDULED,
+            send_key=send_key,
         )
         notice.groups.set(audience.group_ids)
         notice.individuals.set(audience.individual_ids)

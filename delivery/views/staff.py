@@ -1,5 +1,7 @@
 """Staff pages of one association. Residents appear by display name only."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -123,7 +125,15 @@ def notice_new(request: StaffRequest) -> HttpResponse:
             recurrence=_recurrence(form),
             question=form.question,
             library_file_ids=form.library_file_ids,
+            send_key=_send_key(request.POST.get("send_key", "")),
         )
+    except notices.NoticeAlreadyCreated as already:
+        earlier = already.notice
+        if earlier.status == Notice.Status.SCHEDULED:
+            messages.info(request, _("このお知らせはすでに予約しています。"))
+        else:
+            messages.info(request, _("このお知らせはすでに送信しています。"))
+        return redirect("staff_notice", notice_id=earlier.pk)
     except ValidationError as error:
         form.add_error(None, error.messages)
         return render(request, "delivery/staff/notice_new.html", {"form": form}, status=400)
@@ -136,10 +146,20 @@ def notice_new(request: StaffRequest) -> HttpResponse:
     return redirect("staff_notice", notice_id=notice.pk)
 
 
+def _send_key(value: str) -> uuid.UUID | None:
+    """The review form's one-time key; a form without one (or a mangled one) still sends."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
 def _review_context(form: NoticeForm) -> dict[str, object]:
     audience = form.audience
     return {
         "form": form,
+        # Sending the same review form twice makes one notice (notices.notice_create).
+        "send_key": uuid.uuid4(),
         "when": _when_label(form.cleaned_data),
         "recipient_count": selectors.audience_subscribers(audience=audience).count(),
         "groups": Group.objects.filter(pk__in=audience.group_ids),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class KairanConfig(AppConfig):
@@ -11,3 +12,11 @@ class KairanConfig(AppConfig):
         from kairan.broker import broker_configure
 
         broker_configure()
+
+
+class KairanAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the operator's site: allauth sign-in and a second factor."""
+
+    default = False  # "kairan" alone still means KairanConfig
+
+    default_site = "kairan.admin.KairanAdminSite"

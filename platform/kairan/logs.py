@@ -15,6 +15,7 @@
   `/me/<token>/`, … see delivery/urls.py) with `…`: a token is the resident's only key (a
   /me/ token erases a subscription), and Django's `django.request` lines ("Gone: /confirm/…/")
   and error reports carry the path.
+- `ClientErrorBriefFilter` drops the traceback Django attaches to its 4xx warnings.
 - `AddressSafeAdminEmailHandler`: Django's error mail, whose report also holds request data
   (POST fields, headers) that never passed through a log record; its whole text is scrubbed.
 - `JsonFormatter`: one JSON object per line (python-json-logger).
@@ -125,6 +126,22 @@ class AddressScrubFilter(logging.Filter):
         for key, value in list(record.__dict__.items()):
             if key not in _STANDARD_ATTRS and key not in _KEPT_OBJECTS:
                 setattr(record, key, _scrub_value(value))
+        return True
+
+
+class ClientErrorBriefFilter(logging.Filter):
+    """A refused request (403, a 400) is one line, without the exception's traceback.
+
+    Django logs such a response with the exception that caused it as exc_info
+    (django.core.handlers.exception.response_for_exception → log_response(exception=...)), so
+    every PermissionDenied printed a whole traceback. A refusal is expected, not a fault;
+    5xx records keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and status < 500:
+            record.exc_info = None
+            record.exc_text = None
         return True
 
 

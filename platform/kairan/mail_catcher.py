@@ -64,11 +64,21 @@ def caught_mail_list(directory: Path) -> list[CaughtMail]:
     return [
         caught_mail_get(directory, path.name)
         for path in sorted(directory.glob("*.eml"), reverse=True)
+        if path.is_file() and not path.is_symlink()
     ]
 
 
 def caught_mail_get(directory: Path, name: str) -> CaughtMail:
-    path = directory / Path(name).name  # no path separators from the URL
+    """One kept message by its file name; FileNotFoundError for anything but an .eml file
+    directly in the folder ("..", ".", a separator, a link pointing out)."""
+    path = (directory / name).resolve()
+    if (
+        name != Path(name).name
+        or path.suffix != ".eml"
+        or path.parent != directory.resolve()
+        or not path.is_file()
+    ):
+        raise FileNotFoundError(name)
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     return CaughtMail(name=path.name, message=message)

@@ -282,7 +282,7 @@ SHARED_APPS = [
     "django.contrib.sessions",  # one session table; cookies stay host-only
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",  # the operator's console
+    "kairan.apps.KairanAdminConfig",  # the operator's console (django.contrib.admin)
     "django.contrib.sites",  # allauth builds links from the site
     "django.contrib.humanize",  # allauth's list of security keys (WebAuthn) uses its filters
     "allauth",  # accounts with verified email
@@ -474,11 +474,13 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 LOG_FORMAT = env_choice("LOG_FORMAT", "json" if PRODUCTION else "plain", ("json", "plain"))
 # Django's error mails (500s) go to these addresses; none are sent when it is empty.
 ADMINS = [(address, address) for address in env_list("ERROR_MAIL_TO", [])]
-_LOG_FILTERS = ["log_context", "address_scrub"]
+# client_error_brief runs first: address_scrub turns a traceback into text.
+_LOG_FILTERS = ["client_error_brief", "log_context", "address_scrub"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
+        "client_error_brief": {"()": "kairan.logs.ClientErrorBriefFilter"},
         "log_context": {"()": "kairan.logs.LogContextFilter"},
         "address_scrub": {"()": "kairan.logs.AddressScrubFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
@@ -512,5 +514,6 @@ LOGGING = {
         "mail.log": {"level": "WARNING"},  # aiosmtpd logs every connection at INFO
         "weasyprint": {"level": "WARNING"},  # logs each rendering step at INFO
         "fontTools": {"level": "WARNING"},
+        "apscheduler": {"level": "WARNING"},  # the crontab scheduler logs each tick at INFO
     },
 }

@@ -10,7 +10,7 @@ from billing.models import BillingAccount, CreditNote, Payment, Plan
 from billing.selectors import invoice_list, plan_pending
 from billing.services.ledger import invoice_issue, payment_record
 from tenants.models import Membership, User
-from tests.conftest import client_for, staff_client
+from tests.conftest import client_for, second_factor_pass, staff_client
 from tests.factories import association_make, billing_account_make, mails_record, user_make
 
 pytestmark = pytest.mark.usefixtures("platform")
@@ -85,6 +85,7 @@ def operator() -> User:
 def _admin(operator: User):
     client = client_for()
     client.force_login(operator)
+    second_factor_pass(client, operator)  # the admin needs one (kairan.admin)
     return client
 
 
@@ -134,3 +135,19 @@ def test_operator_issues_a_credit_note_in_the_admin_and_cannot_over_credit(opera
     response = admin.post("/admin/billing/creditnote/add/", {**too_much, "amount": "3000"})
     assert response.status_code == 302
     assert CreditNote.objects.get().total == 3300
+
+
+def test_billing_page_in_english_shows_months_and_yen_the_english_way() -> None:
+    owner = user_make()
+    association, _account, _invoice = _issued("eigo", owner)
+    browser = staff_client(association, owner)
+
+    html = browser.get("/staff/billing/").content.decode()
+    assert (
+        "2025年4月" in html and "3,300円（税込）" in html and "円（税込、最初の請求書のみ）" in html
+    )
+
+    browser.cookies["django_language"] = "en"
+    html = browser.get("/staff/billing/").content.decode()
+    assert "April 2025" in html and "年" not in html and "円" not in html
+    assert "¥3,300 (tax incl.)" in html and "(tax incl., first invoice only)" in html

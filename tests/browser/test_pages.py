@@ -13,6 +13,8 @@ from django_tenants.utils import tenant_context
 from billing.services.ledger import invoice_issue
 from delivery.links import link_token_make
 from delivery.models import Notice
+from delivery.questions import question_spec_make
+from delivery.services.answers import question_set
 from delivery.services.subscriptions import paper_household_add
 from tests.browser.conftest import AXE, axe_available, session_cookie
 from tests.conftest import client_for, staff_client
@@ -48,6 +50,8 @@ def pages(site):
         notice = Notice.objects.create(
             subject="草刈りのお知らせ", body="日曜日の朝8時から。", to_everyone=True, status="sent"
         )
+        # A 安否確認 question: its tally's labels (要支援, 未回答) are the longest.
+        question_set(notice=notice, spec=question_spec_make(kind="safety", choices=[]))
         preferences = link_token_make(
             purpose="preferences", subscriber_id=resident.pk, nonce=resident.confirm_nonce
         )
@@ -182,3 +186,22 @@ def test_main_pages_fit_a_360px_phone(browser, pages, shots, text_size) -> None:
             problems[url] = fit
         shots.take(page, url.split("//", 1)[1].replace("/", "_")[:60])
     assert problems == {}
+
+
+@pytest.mark.parametrize("text_size", [100, 200])
+def test_tally_labels_stay_on_one_line_on_a_360px_phone(browser, pages, text_size) -> None:
+    urls, cookies = pages
+    [notice_url] = [url for url, _ in urls if "/staff/notices/" in url and "new" not in url]
+    tabs = Browsing(browser, cookies, viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = tabs.open(notice_url, True)
+    page.evaluate(
+        "size => { document.documentElement.style.fontSize = size * 18 / 100 + 'px'; }",
+        text_size,
+    )
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('#tally th[scope="row"]')].map(th => {
+            const range = document.createRange(); range.selectNodeContents(th);
+            return [th.textContent.trim(), range.getClientRects().length]; })"""
+    )
+    assert dict(lines) == {"要支援": 1, "未回答": 1, "不在": 1, "無事": 1}
+    assert page.evaluate(FIT)["scroll"] <= 361

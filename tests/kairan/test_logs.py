@@ -17,7 +17,7 @@ from delivery.address_crypto import address_hash
 from kairan.logs import JsonFormatter, address_scrub, link_token_scrub
 from kairan.request_ids import RequestIdMiddleware
 from tests.conftest import client_for, host_of, jobs_finish
-from tests.factories import association_make
+from tests.factories import association_make, user_make
 
 ADDRESS = "Taro.Yamada+kairan@docomo.ne.jp"
 
@@ -312,3 +312,41 @@ def test_a_resident_joining_leaves_no_address_in_any_log_line(json_log, mail_sin
         if r["request_id"] == "join-0001" and r["logger"] != "kairan.request"
     ]
     assert job_lines and all(r["schema"] == "as_nishi" for r in job_lines)
+
+
+@pytest.mark.usefixtures("platform")
+def test_a_refused_request_is_one_warning_without_a_traceback(any_log) -> None:
+    owner, stranger = user_make(), user_make()
+    association = association_make(slug="minami", owner=owner)
+    browser = client_for(association)
+    browser.force_login(stranger)
+    assert browser.get("/staff/").status_code == 403
+
+    text = any_log.text
+    assert "Forbidden (Permission denied)" in text
+    assert "Traceback" not in text and "PermissionDenied" not in text
+
+
+def test_a_server_error_keeps_its_traceback(any_log) -> None:
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        logging.getLogger("django.request").error(
+            "Internal Server Error: /x/", exc_info=error, extra={"status_code": 500}
+        )
+    assert "Traceback (most recent call last)" in any_log.text
+
+
+def test_the_schedulers_ticks_are_not_logged() -> None:
+    # apscheduler (under dramatiq_crontab) logs two INFO lines for every run of a job.
+    assert not logging.getLogger("apscheduler.executors.default").isEnabledFor(logging.INFO)
+    assert not logging.getLogger("apscheduler.scheduler").isEnabledFor(logging.INFO)
+
+
+@pytest.mark.usefixtures("platform")
+def test_pages_name_their_icon_so_browsers_do_not_ask_for_favicon_ico() -> None:
+    from django.contrib.staticfiles import finders
+
+    page = client_for().get("/").content.decode()
+    assert '<link rel="icon" href="/static/kairan/favicon.svg"' in page
+    assert finders.find("kairan/favicon.svg")

@@ -13,7 +13,7 @@ from delivery.models import Group, Notice
 from delivery.services.notices import notice_dispatch
 from tenants.actors import acting_as
 from tenants.models import Membership, StaffAction
-from tests.conftest import notice_post, staff_client
+from tests.conftest import notice_post, second_factor_pass, staff_client
 from tests.factories import (
     application_make,
     association_make,
@@ -84,6 +84,7 @@ def test_the_log_is_per_association_and_the_operator_sees_all(two_owners) -> Non
     operator.save()
     admin = Client(HTTP_HOST="kairan.test")
     admin.force_login(operator)
+    second_factor_pass(admin, operator)
     page = admin.get("/admin/tenants/staffaction/").content.decode()
     assert "一班" in page and "二班" in page
     own = staff_client(first[0], first[1]).get("/staff/audit/").content.decode()
