@@ -11,18 +11,8 @@ from delivery.registry.models import DueNotice
 from delivery.services.notices import notice_dispatch
 from tenants.models import Membership
 from tests.conftest import notice_post, staff_client
-from tests.factories import association_make, group_make, subscriber_make
 
 pytestmark = pytest.mark.usefixtures("platform")
-
-
-@pytest.fixture
-def town():
-    association = association_make(slug="town")
-    han = group_make(association, "1班")
-    subscriber_make(association, "佐藤", "sato@example.jp", [han])
-    subscriber_make(association, "鈴木", "suzuki@example.jp", [han])
-    return association
 
 
 def _staff(association):

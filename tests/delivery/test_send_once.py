@@ -10,18 +10,8 @@ from django_tenants.utils import tenant_context
 from delivery.models import Delivery, Notice
 from tenants.models import Membership
 from tests.conftest import notice_post, staff_client
-from tests.factories import association_make, group_make, subscriber_make
 
 pytestmark = pytest.mark.usefixtures("platform")
-
-
-@pytest.fixture
-def town():
-    association = association_make(slug="town")
-    han = group_make(association, "1班")
-    subscriber_make(association, "佐藤", "sato@example.jp", [han])
-    subscriber_make(association, "鈴木", "suzuki@example.jp", [han])
-    return association
 
 
 def _form(association, **data) -> dict:

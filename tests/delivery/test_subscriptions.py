@@ -85,8 +85,8 @@ def test_a_used_confirmation_link_says_so_on_opening_without_a_button(
     assert "登録を完了する" not in text and '<form method="post">' not in text  # no button
 
 
-def test_an_expired_confirmation_link_says_so_on_opening(association, monkeypatch, settings):
-    _join(association, "late.opener@example.jp")
+def _expired_confirm_token(association, monkeypatch, settings) -> str:
+    """The confirmation link of the only subscriber, signed just past its validity."""
     with tenant_context(association):
         subscriber = Subscriber.objects.get()
         signed_at = time.time() - (settings.CONFIRM_LINK_DAYS * 86400 + 60)
@@ -95,20 +95,19 @@ def test_an_expired_confirmation_link_says_so_on_opening(association, monkeypatc
             purpose="confirm", subscriber_id=subscriber.pk, nonce=subscriber.confirm_nonce
         )
         monkeypatch.undo()
+    return token
+
+
+def test_an_expired_confirmation_link_says_so_on_opening(association, monkeypatch, settings):
+    _join(association, "late.opener@example.jp")
+    token = _expired_confirm_token(association, monkeypatch, settings)
     page = client_for(association).get(f"/confirm/{token}/")
     assert page.status_code == 410 and "有効期限が切れています" in page.content.decode()
 
 
 def test_expired_confirmation_link_is_refused(association, monkeypatch, settings) -> None:
     _join(association, "late@example.jp")
-    with tenant_context(association):
-        subscriber = Subscriber.objects.get()
-        signed_at = time.time() - (settings.CONFIRM_LINK_DAYS * 86400 + 60)
-        monkeypatch.setattr("django.core.signing.time.time", lambda: signed_at)
-        token = link_token_make(
-            purpose="confirm", subscriber_id=subscriber.pk, nonce=subscriber.confirm_nonce
-        )
-        monkeypatch.undo()
+    token = _expired_confirm_token(association, monkeypatch, settings)
     response = client_for(association).post(f"/confirm/{token}/")
     assert response.status_code == 410
     assert "有効期限が切れています" in response.content.decode()
