@@ -26,7 +26,7 @@ from billing.models import (
     PlanAssignment,
 )
 from billing.services.accounts import account_standing_update, plan_change
-from billing.services.ledger import CreditLine, credit_note_issue, payment_record
+from billing.services.ledger import CreditLine, credit_note_issue, payment_check, payment_record
 
 
 def _yen(amount: int) -> str:
@@ -60,9 +60,25 @@ class PlanAssignmentInline(admin.TabularInline):
 
 
 class PaymentForm(forms.ModelForm):
+    """A new payment row: the service's checks run here too, so that a refused payment
+    stays on the page with its reason and the admin never says it saved."""
+
     class Meta:
         model = Payment
         fields = ["method", "amount", "received_on", "reference", "note"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        fields = ("amount", "received_on", "method")
+        if self.has_changed() and not self.instance.pk and all(f in data for f in fields):
+            payment_check(
+                account=self.instance.account,
+                amount=data["amount"],
+                received_on=data["received_on"],
+                method=data["method"],
+                reference=data.get("reference", ""),
+            )
+        return data
 
 
 class PaymentInline(admin.TabularInline):

@@ -4,6 +4,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from delivery.audience import Audience
 from delivery.display_names import DISPLAY_NAME_MAX, display_name_problem
@@ -27,7 +28,11 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
     """Group checkboxes labelled with how many active subscribers each reaches."""
 
     def label_from_instance(self, obj: Group) -> str:
-        return _("%(name)s（%(count)d人）") % {"name": obj.name, "count": obj.active_count}
+        count = obj.active_count
+        return ngettext("%(name)s（%(count)d人）", "%(name)s（%(count)d人）", count) % {
+            "name": obj.name,
+            "count": count,
+        }
 
 
 class SubscriberChoiceField(forms.ModelMultipleChoiceField):

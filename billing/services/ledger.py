@@ -157,6 +157,32 @@ def billing_month_close(*, month: date, today: date | None = None) -> list[Invoi
     return invoices
 
 
+def payment_check(
+    *, account: BillingAccount, amount: int, received_on: date, method: str, reference: str
+) -> None:
+    """Refuse a payment that cannot be recorded (ValidationError by field): the wrong sign, a
+    day that has not come yet, a refund above the credit, a reference already recorded.
+    The admin's form runs it to show the reasons beside the fields; payment_record runs it
+    again under the account's lock."""
+    if method == Payment.Method.REFUND:
+        if amount >= 0:
+            raise ValidationError({"amount": _("返金はマイナスの金額で記録してください。")})
+    elif amount <= 0:
+        raise ValidationError({"amount": _("入金額は1円以上で入力してください。")})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("入金日に今日より後の日付は使えません。")})
+    credit = selectors.account_credit(account=account)
+    if method == Payment.Method.REFUND and -amount > credit:
+        raise ValidationError(
+            {
+                "amount": _("返金額が預かり金（%(credit)s円）を超えています。")
+                % {"credit": f"{credit:,}"}
+            }
+        )
+    if reference and Payment.objects.filter(method=method, reference=reference).exists():
+        raise ValidationError({"reference": _("この参照番号の入金はすでに記録されています。")})
+
+
 def payment_record(
     *,
     account: BillingAccount,
@@ -172,20 +198,15 @@ def payment_record(
     More than is owed stays as the account's credit and settles the next invoices; a refund
     (a negative amount, method "refund") may give back at most that credit.
     """
-    if method == Payment.Method.REFUND:
-        if amount >= 0:
-            raise ValidationError({"amount": _("返金はマイナスの金額で記録してください。")})
-    elif amount <= 0:
-        raise ValidationError({"amount": _("入金額は1円以上で入力してください。")})
     with transaction.atomic():
         account = BillingAccount.objects.select_for_update().get(pk=account.pk)
-        if method == Payment.Method.REFUND and -amount > selectors.account_credit(account=account):
-            raise ValidationError(
-                {"amount": _("返金額が預かり金（%(credit)s円）を超えています。")
-                 % {"credit": f"{selectors.account_credit(account=account):,}"}}
-            )  # fmt: skip
-        if reference and Payment.objects.filter(method=method, reference=reference).exists():
-            raise ValidationError({"reference": _("この参照番号の入金はすでに記録されています。")})
+        payment_check(
+            account=account,
+            amount=amount,
+            received_on=received_on,
+            method=method,
+            reference=reference,
+        )
         payment = Payment.objects.create(
             account=account,
             method=method,

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from delivery import selectors
@@ -140,8 +141,13 @@ def notice_new(request: StaffRequest) -> HttpResponse:
     if notice.status == Notice.Status.SCHEDULED:
         messages.success(request, _("予約しました。指定の日時に自動で送ります。"))
     else:
+        count = notice.recipient_count
         messages.success(
-            request, _("%(count)d人への配信を始めました。") % {"count": notice.recipient_count}
+            request,
+            ngettext(
+                "%(count)d人への配信を始めました。", "%(count)d人への配信を始めました。", count
+            )
+            % {"count": count},
         )
     return redirect("staff_notice", notice_id=notice.pk)
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from delivery import selectors
@@ -82,7 +83,11 @@ def notice_remind(request: StaffRequest, notice_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("まだ回答していない%(n)d人に、回答のお願いを送っています。")
+            ngettext(
+                "まだ回答していない%(n)d人に、回答のお願いを送っています。",
+                "まだ回答していない%(n)d人に、回答のお願いを送っています。",
+                reminder.recipient_count,
+            )
             % {"n": reminder.recipient_count},
         )
     return redirect("staff_notice", notice_id=notice.pk)

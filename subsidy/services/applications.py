@@ -77,7 +77,8 @@ def _prices_copy(application: Application) -> None:
     application.requested_amount = plan_figures(application).subsidy
 
 
-def _period_check(program: Program, today: date) -> None:
+def application_period_check(*, program: Program, today: date) -> None:
+    """Refuse (ValidationError) outside the program's application period."""
     label = fiscal_year_label(program.fiscal_year)
     if today < program.applications_open_on:
         raise ValidationError(
@@ -107,7 +108,7 @@ def application_create(
     today: date,
 ) -> Application:
     """Start an application (a draft) for the program's fiscal year."""
-    _period_check(program, today)
+    application_period_check(program=program, today=today)
     _fields_check(program, fields)
     if Application.objects.filter(
         association=association, fiscal_year=program.fiscal_year
@@ -169,7 +170,7 @@ def application_submit(*, application: Application, user: User, today: date) -> 
         application = Application.objects.select_for_update().get(pk=application.pk)
         action = Action.RESUBMIT if application.status == Status.RETURNED else Action.SUBMIT
         target = transition_target(status=application.status, action=action, actor=actor)
-        _period_check(application.program, today)
+        application_period_check(program=application.program, today=today)
         figures = plan_figures(application)
         if figures.subsidy <= 0:
             raise ValidationError(

@@ -15,9 +15,11 @@ from subsidy import clock, selectors
 from subsidy.documents import document_render
 from subsidy.forms import ApplicationForm, ClaimForm, CostLineForm, ReportForm
 from subsidy.models import Application, CostLine, Document, Program
+from subsidy.permissions import refusal
 from subsidy.services.applications import (
     ApplicationFields,
     application_create,
+    application_period_check,
     application_submit,
     application_update,
 )
@@ -30,7 +32,7 @@ from subsidy.services.reports import (
     report_submit,
 )
 from subsidy.views._responses import form_errors_from, pdf_response, refusals_shown
-from subsidy.workflow import EDITABLE, Actor, Status, actions_available
+from subsidy.workflow import EDITABLE, Action, Actor, Status, actions_available, transition_target
 from tenants.http import StaffRequest
 from tenants.models import Association, Membership
 from tenants.permissions import staff_required
@@ -120,6 +122,11 @@ def home(request: StaffRequest) -> HttpResponse:
 def application_new(request: StaffRequest, program_id: int) -> HttpResponse:
     today = clock.today()
     program = get_object_or_404(Program, pk=program_id)
+    try:
+        application_period_check(program=program, today=today)
+    except ValidationError as error:
+        # Said before the secretary fills in a form that could not be saved.
+        return refusal(request, _("この補助金には申請できません"), error.messages[0], 409)
     association = request.tenant
     form = ApplicationForm(request.POST or None, initial=_initial(association, program, today))
     status = 200
@@ -439,8 +446,12 @@ def report_send(request: StaffRequest, application_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def claim(request: StaffRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
-    if request.method == "GET" and application.status != Status.CONFIRMED:
-        return redirect("subsidy_application", application_id=application.pk)
+    if application.status != Status.CONFIRMED:
+        if request.method == "GET":
+            return redirect("subsidy_application", application_id=application.pk)
+        # Refused before the form is read: a claim form for an amount not yet confirmed
+        # would show a blank amount (the service refuses the same way).
+        transition_target(status=application.status, action=Action.CLAIM, actor=Actor.OWNER)
     form = ClaimForm(request.POST or None)
     status = 200
     if request.method == "POST":

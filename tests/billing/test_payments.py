@@ -1,10 +1,11 @@
 """Bank transfers: partial and over-payments, receipts, reminders, grace period, suspension."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from billing.models import BillingAccount, Payment, Receipt
 from billing.selectors import account_credit, association_sending_allowed, invoice_list
@@ -71,6 +72,9 @@ def test_zero_negative_and_repeated_payments_are_refused() -> None:
     for amount in (0, -5):
         with pytest.raises(ValidationError, match="1円以上"):
             payment_record(account=account, amount=amount, received_on=date(2025, 4, 10))
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError, match="今日より後"):
+        payment_record(account=account, amount=100, received_on=tomorrow)
     payment_record(account=account, amount=100, received_on=date(2025, 4, 10), reference="B-1")
     with pytest.raises(ValidationError, match="すでに記録"):
         payment_record(account=account, amount=100, received_on=date(2025, 4, 10), reference="B-1")

@@ -1,7 +1,7 @@
 """The association's billing page and PDFs, and the operator's admin."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -89,14 +89,9 @@ def _admin(operator: User):
     return client
 
 
-def test_operator_records_an_over_payment_and_a_plan_change_in_the_admin(operator: User) -> None:
-    _association, account, invoice = _issued("nami")
-    light = Plan.objects.create(code="light", name="ライト", setup_fee=0, monthly_fee=1500,
-                                mails_included=1000, extra_mail_price=2)  # fmt: skip
-    admin = _admin(operator)
-    url = f"/admin/billing/billingaccount/{account.pk}/change/"
-    assert admin.get(url).status_code == 200
-    data = {
+def _account_form(account: BillingAccount, **payment: str) -> dict:
+    """The admin's billing-account form as the operator posts it, with one new payment."""
+    return {
         "payment_method": "bank_transfer", "status": "active", "registration_number": "",
         "plan_assignments-TOTAL_FORMS": "1", "plan_assignments-INITIAL_FORMS": "1",
         "plan_assignments-MIN_NUM_FORMS": "0", "plan_assignments-MAX_NUM_FORMS": "1000",
@@ -104,11 +99,45 @@ def test_operator_records_an_over_payment_and_a_plan_change_in_the_admin(operato
         "plan_assignments-0-account": str(account.pk),
         "payments-TOTAL_FORMS": "1", "payments-INITIAL_FORMS": "0",
         "payments-MIN_NUM_FORMS": "0", "payments-MAX_NUM_FORMS": "1000",
-        "payments-0-method": "bank_transfer", "payments-0-amount": "40000",
-        "payments-0-received_on": "2025-04-12", "payments-0-reference": "振込-0412",
-        "payments-0-note": "", "payments-0-account": str(account.pk),
-        "next_plan": str(light.pk),
+        "payments-0-method": "bank_transfer", "payments-0-note": "",
+        "payments-0-account": str(account.pk),
+        **{f"payments-0-{name}": value for name, value in payment.items()},
     }  # fmt: skip
+
+
+def test_a_refused_payment_stays_on_the_admin_page_with_its_reason(operator: User) -> None:
+    _association, account, _invoice = _issued("hoshi")
+    admin = _admin(operator)
+    url = f"/admin/billing/billingaccount/{account.pk}/change/"
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    today = timezone.localdate().isoformat()
+    refused = [
+        ({"amount": "33000", "received_on": tomorrow, "reference": "F-1"}, "今日より後の日付"),
+        ({"amount": "-5000", "received_on": today, "reference": "F-2"}, "1円以上"),
+    ]
+    for payment, reason in refused:
+        response = admin.post(url, _account_form(account, **payment))
+        page = response.content.decode()
+        assert response.status_code == 200 and reason in page
+        assert "変更しました" not in page
+    assert not Payment.objects.filter(account=account).exists()
+
+    first = _account_form(account, amount="100", received_on=today, reference="OK-1")
+    assert admin.post(url, first).status_code == 302
+    again = admin.post(url, first).content.decode()
+    assert "この参照番号の入金はすでに記録されています。" in again and "制約" not in again
+    assert Payment.objects.filter(account=account).count() == 1
+
+
+def test_operator_records_an_over_payment_and_a_plan_change_in_the_admin(operator: User) -> None:
+    _association, account, invoice = _issued("nami")
+    light = Plan.objects.create(code="light", name="ライト", setup_fee=0, monthly_fee=1500,
+                                mails_included=1000, extra_mail_price=2)  # fmt: skip
+    admin = _admin(operator)
+    url = f"/admin/billing/billingaccount/{account.pk}/change/"
+    assert admin.get(url).status_code == 200
+    data = _account_form(account, amount="40000", received_on="2025-04-12", reference="振込-0412")
+    data["next_plan"] = str(light.pk)
     response = admin.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     payment = Payment.objects.get(account=account)

@@ -29,3 +29,17 @@ def test_tally_counts_in_japanese_are_unchanged() -> None:
         html = _tally_html(1, 2)
     assert '<span><span class="stat-number">1</span>人</span>' in html
     assert '<span><span class="stat-number">2</span>人</span>' in html
+
+
+def test_staff_counts_elsewhere_read_as_person_and_people_in_english() -> None:
+    from django.template import Context, Template
+
+    page = Template(
+        "{% load i18n %}{% blocktranslate count n=one %}{{ n }}人{% plural %}{{ n }}人"
+        "{% endblocktranslate %}/{% blocktranslate count n=two %}{{ n }}人{% plural %}"
+        "{{ n }}人{% endblocktranslate %}"
+    )
+    with translation.override("en"):
+        assert page.render(Context({"one": 1, "two": 2})) == "1 person/2 people"
+    with translation.override("ja"):
+        assert page.render(Context({"one": 1, "two": 2})) == "1人/2人"

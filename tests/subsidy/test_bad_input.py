@@ -226,7 +226,26 @@ def test_applications_open_on_1_april(calendar, browser) -> None:
     calendar.day = date(2024, 3, 31)
     unchanged = Unchanged()
     response = browser.post(f"/staff/subsidy/programs/{program.pk}/apply/", PLAN)
-    _refused(response, 400, "令和6年度の申請は令和6年4月1日から受け付けます")
+    _refused(response, 409, "令和6年度の申請は令和6年4月1日から受け付けます")
+    unchanged.check()
+
+
+def test_a_closed_year_says_so_before_the_form_is_filled(calendar, browser) -> None:
+    program = program_make(2024)
+    calendar.day = date(2025, 4, 1)
+    response = browser.get(f"/staff/subsidy/programs/{program.pk}/apply/")
+    _refused(response, 409, "令和6年度の申請の受付は令和7年3月31日で終わりました")
+    assert 'name="households"' not in response.content.decode()  # no application form
+
+
+def test_a_claim_before_the_amount_is_confirmed_is_refused_without_a_form(
+    calendar, browser, granted_application
+) -> None:
+    calendar.day = date(2024, 7, 1)
+    unchanged = Unchanged()
+    response = browser.post(f"/staff/subsidy/{granted_application.pk}/claim/", {})
+    _refused(response, 409, "交付請求は、市が補助金の額を確定してからできます。")
+    assert "確定した補助金" not in response.content.decode()
     unchanged.check()
 
 
