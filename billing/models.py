@@ -136,13 +136,19 @@ class BillingAccount(models.Model):
     # The association's own 適格請求書発行事業者 number, if it has one (rare for a 自治会);
     # sent to Stripe as a jp_trn tax id.
     registration_number = models.CharField(_("登録番号（お持ちの場合）"), max_length=14, blank=True)
-    stripe_customer_id = models.CharField(max_length=100, blank=True)
-    stripe_subscription_id = models.CharField(max_length=100, blank=True)
-    stripe_subscription_status = models.CharField(max_length=30, blank=True)
+    stripe_customer_id = models.CharField(_("Stripeの顧客ID"), max_length=100, blank=True)
+    stripe_subscription_id = models.CharField(
+        _("Stripeのサブスクリプション"), max_length=100, blank=True
+    )
+    stripe_subscription_status = models.CharField(
+        _("Stripeのサブスクリプションの状態"), max_length=30, blank=True
+    )
     # Time of the newest Stripe event applied to the subscription fields: an older event that
     # arrives later is ignored (Stripe does not guarantee the order of events).
     stripe_subscription_event_at = models.DateTimeField(null=True, blank=True)
-    stripe_payment_failed_at = models.DateTimeField(null=True, blank=True)
+    stripe_payment_failed_at = models.DateTimeField(
+        _("Stripeで支払に失敗した日時"), null=True, blank=True
+    )
     # Usage from this instant on is sent to Stripe as meter events (the subscription's start).
     stripe_metered_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -414,7 +420,12 @@ class Payment(models.Model):
     reference = models.CharField(_("参照番号"), max_length=100, blank=True)
     note = models.CharField(_("メモ"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("記録した人"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

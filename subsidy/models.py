@@ -334,6 +334,8 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("提出された書類")
+        verbose_name_plural = _("提出された書類")
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "kind", "version"], name="one_document_version"
@@ -378,6 +380,8 @@ class AuditRecord(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("操作の記録")
+        verbose_name_plural = _("操作の記録")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.from_status}→{self.to_status}"

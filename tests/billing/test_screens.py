@@ -180,3 +180,13 @@ def test_billing_page_in_english_shows_months_and_yen_the_english_way() -> None:
     html = browser.get("/staff/billing/").content.decode()
     assert "April 2025" in html and "年" not in html and "円" not in html
     assert "¥3,300 (tax incl.)" in html and "(tax incl., first invoice only)" in html
+
+
+def test_the_admin_speaks_japanese_to_the_operator(operator: User) -> None:
+    _association, account, _invoice = _issued("kotoba")
+    admin = _admin(operator)
+    index = admin.get("/admin/").content.decode()
+    assert "料金・請求" in index and "自治会とアカウント" in index and "操作の記録" in index
+    page = admin.get(f"/admin/billing/billingaccount/{account.pk}/change/").content.decode()
+    assert "Stripeの顧客ID" in page and "記録した人" in page
+    assert "Stripe customer id" not in page and "Recorded by" not in page
