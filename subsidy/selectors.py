@@ -136,8 +136,11 @@ def plan_figures_compute(
 ) -> PlanFigures:
     """The plan's figures from raw values, so a form can show them before anything is saved."""
     rules = program.rules()
+    # Months outside the program never count: before it opens (the form refuses such a
+    # start, but the live estimate is shown while the form is still invalid) or after its end.
+    start = max(planned_start, program.applications_open_on)
     end = min(planned_end, program.window_end)
-    months = billing_months(planned_start, end)
+    months = billing_months(start, end)
     estimate = estimate_build(
         setup_fee=setup_fee,
         monthly_fee=monthly_fee,

@@ -83,6 +83,11 @@ def test_two_associations_and_a_clerk_from_application_to_payment(calendar) -> N
         {"planned_start": "2025-03-01", "planned_end": "2025-03-31"},
     ).json()
     assert tiny["subsidy"] == 2_000 and tiny["warning"] == ""  # 3,300 → 2,200 → 2,000
+    early = a.get(
+        f"/staff/subsidy/programs/{program.pk}/calculate/",
+        {"planned_start": "2023-01-01", "planned_end": "2025-03-31", "include_setup_fee": "on"},
+    ).json()
+    assert early["months"] == 12  # months before the program opens never count
 
     response = a.post(f"/staff/subsidy/programs/{program.pk}/apply/", PLAN)
     assert response.status_code == 302, response.content.decode()
