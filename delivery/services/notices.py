@@ -73,39 +73,6 @@ def notice_create(
         earlier = Notice.objects.filter(send_key=send_key).first()
         if earlier is not None:
             raise NoticeAlreadyCreated(earlier)
-    try:
-        return _notice_create(
-            author=author,
-            subject=subject,
-            body=body,
-            audience=audience,
-            scheduled_at=scheduled_at,
-            recurrence=recurrence,
-            question=question,
-            library_file_ids=library_file_ids,
-            send_key=send_key,
-        )
-    except IntegrityError:
-        # Two POSTs of one form at the same moment: the unique key lets one notice in; the
-        # other waits on the index, fails here and is pointed at the first.
-        earlier = Notice.objects.filter(send_key=send_key).first() if send_key else None
-        if earlier is None:
-            raise
-        raise NoticeAlreadyCreated(earlier) from None
-
-
-def _notice_create(
-    *,
-    author: User,
-    subject: str,
-    body: str,
-    audience: Audience,
-    scheduled_at: datetime | None,
-    recurrence: RecurrenceRule | None,
-    question: QuestionSpec | None,
-    library_file_ids: Sequence[int],
-    send_key: UUID | None,
-) -> Notice:
     if not audience.chosen:
         raise ValidationError(_("宛先を選んでください（全員、グループ、または個人）。"))
     if not association_sending_allowed(association=connection.tenant):
@@ -127,17 +94,28 @@ def _notice_create(
                 weekday=recurrence.weekday,
             )
             scheduled_at = _occurrence_next(rule, timezone.now())
-        notice = Notice.objects.create(
-            subject=subject.strip(),
-            body=body,
-            to_everyone=audience.everyone,
-            author_id=author.pk,
-            author_name=author.get_full_name() or author.email,
-            recurrence=rule,
-            scheduled_at=scheduled_at,
-            status=Notice.Status.SENDING if scheduled_at is None else Notice.Status.SCHEDULED,
-            send_key=send_key,
-        )
+        try:
+            with transaction.atomic():  # a savepoint, so that the refusal below can read
+                notice = Notice.objects.create(
+                    subject=subject.strip(),
+                    body=body,
+                    to_everyone=audience.everyone,
+                    author_id=author.pk,
+                    author_name=author.get_full_name() or author.email,
+                    recurrence=rule,
+                    scheduled_at=scheduled_at,
+                    status=Notice.Status.SENDING
+                    if scheduled_at is None
+                    else Notice.Status.SCHEDULED,
+                    send_key=send_key,
+                )
+        except IntegrityError:
+            # Two POSTs of one form at the same moment: the unique key lets one notice in;
+            # the other waits on the index, fails here and is pointed at the first.
+            earlier = Notice.objects.filter(send_key=send_key).first() if send_key else None
+            if earlier is None:
+                raise
+            raise NoticeAlreadyCreated(earlier) from None
         notice.groups.set(audience.group_ids)
         notice.individuals.set(audience.individual_ids)
         _extras_set(notice, question, library_file_ids)
