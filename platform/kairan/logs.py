@@ -46,9 +46,12 @@ _QUOTES = "'`"
 _DELIMITERS = re.compile(r"['`=/?&](?=[^@%]*(?:@|%40))")
 _PERCENT_AT = re.compile("%40", re.IGNORECASE)
 
-# The residents' routes whose next path segment is a signed link token (delivery/urls.py).
-# Not after "staff" (/staff/library/<id>/ holds a file id, not a token).
-_LINK_TOKEN = re.compile(r"(?<!staff)/(confirm|unsubscribe|me|a|archive|library)/[^/\s?#'\"<>]+")
+# The routes whose next path segment is a signed link token: the residents' links
+# (delivery/urls.py) and staff's one-time entry link (kairan/urls_tenant.py); a test walks
+# the URL conf so that a new token route cannot be missed. Not /staff/library/<id>/ (an id).
+_LINK_TOKEN = re.compile(
+    r"(/(?:staff/enter|(?<!staff/)(?:confirm|unsubscribe|me|a|archive|library)))/[^/\s?#'\"<>]+"
+)
 
 _STANDARD_ATTRS = frozenset(
     logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys() | {"message", "asctime"}
@@ -85,7 +88,7 @@ def address_scrub(text: str) -> str:
 
 def link_token_scrub(text: str) -> str:
     """The text with the token of every resident's link path replaced by `…`."""
-    return _LINK_TOKEN.sub(r"/\1/…", text)
+    return _LINK_TOKEN.sub(r"\1/…", text)
 
 
 def log_text_scrub(text: str) -> str:

@@ -18,6 +18,7 @@ from kairan.logs import JsonFormatter, address_scrub, link_token_scrub
 from kairan.request_ids import RequestIdMiddleware
 from tests.conftest import client_for, host_of, jobs_finish
 from tests.factories import association_make, user_make
+from tests.tenants.routes import SAMPLE_IDS, route_fill, tenant_routes
 
 ADDRESS = "Taro.Yamada+kairan@docomo.ne.jp"
 
@@ -213,6 +214,14 @@ TOKEN = "eyJzIjoiYXNfa2l0YSIsImkiOjF9:1uXyZa:Qm9ndXNTaWduYXR1cmVfMTIzNDU2"
 )
 def test_link_token_scrub_hides_the_token_of_residents_link_paths(text, expected) -> None:
     assert link_token_scrub(text) == expected
+
+
+def test_every_token_route_of_the_tenant_url_conf_is_scrubbed() -> None:
+    token_routes = [route for route in tenant_routes() if "<str:token>" in route]
+    assert len(token_routes) >= 9  # residents' links and staff's entry link
+    for route in token_routes:
+        path = route_fill(route, {**SAMPLE_IDS, "token": TOKEN, "notice_id": 12})
+        assert TOKEN not in link_token_scrub(f"Gone: {path}"), route
 
 
 @pytest.mark.usefixtures("platform")
